@@ -1,0 +1,178 @@
+//! `routes!(h1, h2, …)`: mounts each handler at its spec route, and proves at compile time
+//! (through consts the handlers' markers carry) that every operation has exactly one handler.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+
+use crate::diag::Errors;
+use crate::load;
+use crate::signature;
+
+pub struct RoutesInput {
+    pub partial: bool,
+    pub spec: Option<syn::LitStr>,
+    pub handlers: Vec<syn::Path>,
+}
+
+impl Parse for RoutesInput {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut partial = false;
+        let mut spec = None;
+        // Options come before a `;`: `routes!(partial, spec = "v2.yaml"; a, b)`.
+        let has_options = input
+            .fork()
+            .parse::<TokenStream>()?
+            .into_iter()
+            .any(|t| matches!(&t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';'));
+        if has_options {
+            loop {
+                if input.peek(syn::Token![;]) {
+                    input.parse::<syn::Token![;]>()?;
+                    break;
+                }
+                let key: syn::Ident = input.parse()?;
+                if key == "partial" {
+                    partial = true;
+                } else if key == "spec" {
+                    input.parse::<syn::Token![=]>()?;
+                    spec = Some(input.parse()?);
+                } else {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!(
+                            "unknown option `{key}`: `routes!` takes `partial` and `spec = \"path\"` before a `;`"
+                        ),
+                    ));
+                }
+                if !input.peek(syn::Token![;]) {
+                    input.parse::<syn::Token![,]>()?;
+                }
+            }
+        }
+        let handlers: Punctuated<syn::Path, syn::Token![,]> = Punctuated::parse_terminated(input)?;
+        Ok(RoutesInput {
+            partial,
+            spec,
+            handlers: handlers.into_iter().collect(),
+        })
+    }
+}
+
+pub fn expand(input: TokenStream) -> TokenStream {
+    let input: RoutesInput = match syn::parse2(input) {
+        Ok(i) => i,
+        Err(e) => return e.to_compile_error(),
+    };
+    let mut errors = Errors::default();
+    let loaded = match load::load(input.spec.as_ref()) {
+        Ok(l) => l,
+        Err(e) => return e.to_compile_error(),
+    };
+    let tracking = &loaded.tracking;
+    let spec = match loaded.spec.as_ref() {
+        Ok(spec) => Some(spec),
+        Err(e) => {
+            errors.at(
+                input
+                    .spec
+                    .as_ref()
+                    .map_or_else(Span::call_site, |s| s.span()),
+                e,
+            );
+            None
+        }
+    };
+    let handlers = &input.handlers;
+    let router = quote! {
+        ::contract_runtime::__private::Router::new()
+            #( .route(
+                <#handlers as ::contract_runtime::__private::Operation>::PATH,
+                ::contract_runtime::__private::on(
+                    <#handlers as ::contract_runtime::__private::Operation>::METHOD,
+                    #handlers,
+                ),
+            ) )*
+    };
+    let Some(spec) = spec else {
+        let errors = errors.into_tokens();
+        return quote! {{ #tracking #errors #router }};
+    };
+    for problem in spec.unowned_problems() {
+        errors.at(
+            input
+                .spec
+                .as_ref()
+                .map_or_else(Span::call_site, |s| s.span()),
+            problem,
+        );
+    }
+    let key = &loaded.key;
+    let n = spec.operations.len();
+    let h = handlers.len();
+    let display = spec.root_display();
+    let per_handler = handlers.iter().map(|handler| {
+        let name = quote!(#handler).to_string().replace(' ', "");
+        let other_spec = format!(
+            "handler `{name}` is bound to an operation of another spec than this `routes!` (`{display}`)\nhelp: give the handler and `routes!` the same `spec = \"…\"`"
+        );
+        quote_spanned! {handler.span()=>
+            const _: () = ::core::assert!(
+                <#handler as __c::Operation>::INDEX == usize::MAX
+                    || __c::str_eq(<#handler as __c::Operation>::SPEC, #key),
+                "{}", #other_spec
+            );
+            const _: () = ::core::assert!(
+                __c::bound_at_most_once(&COUNTS, <#handler as __c::Operation>::INDEX),
+                "{}", <#handler as __c::Operation>::DUPLICATE
+            );
+        }
+    });
+    let coverage = if input.partial {
+        TokenStream::new()
+    } else {
+        let messages: Vec<String> = spec
+            .operations
+            .iter()
+            .map(|op| {
+                format!(
+                    "\n  - {} {} ({}), {}\n    {}",
+                    op.method,
+                    op.path,
+                    op.operation_id
+                        .as_deref()
+                        .map_or("no operationId".into(), |id| format!("`{id}`")),
+                    spec.doc.place(&op.loc),
+                    signature::handler_sketch(spec, op)
+                )
+            })
+            .collect();
+        let header = format!(
+            "`routes!` does not cover every operation of `{display}`: these have no handler:"
+        );
+        let footer = "\nhelp: write the missing handlers and list them here, or use `routes!(partial; …)` to mount a subset";
+        let cap = header.len() + footer.len() + messages.iter().map(String::len).sum::<usize>();
+        quote_spanned! {Span::call_site()=>
+            const REPORT: ([u8; #cap], usize) = __c::missing_report::<#cap>(
+                &COUNTS, &[#(#messages),*], #header, #footer, POISONED,
+            );
+            const _: () = ::core::assert!(REPORT.1 == 0, "{}", __c::report_str(&REPORT.0, REPORT.1));
+        }
+    };
+    let errors = errors.into_tokens();
+    quote! {{
+        #tracking
+        #errors
+        const _: () = {
+            use ::contract_runtime::__private as __c;
+            const INDEXES: [usize; #h] = [#(<#handlers as __c::Operation>::INDEX),*];
+            const COUNTS: [u8; #n] = __c::count_bindings::<#n>(&INDEXES);
+            const POISONED: bool = __c::any_unbound(&INDEXES);
+            #(#per_handler)*
+            #coverage
+        };
+        #router
+    }}
+}

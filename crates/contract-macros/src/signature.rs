@@ -1,0 +1,175 @@
+//! Reading extractor types out of a handler signature, and writing the signature the spec
+//! expects, for messages that can be fixed in one step.
+
+use contract_spec::{Operation, ParamIn, Spec};
+use serde_json::Value;
+
+/// `T` when `ty` is `Name<T>` (any path prefix, e.g. `axum::extract::Path<T>`).
+pub fn extractor_arg<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(tp) = ty else { return None };
+    let last = tp.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// Types that extract exactly one path segment.
+pub fn is_scalar(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => is_scalar(&r.elem),
+        syn::Type::Path(tp) => tp.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "i8" | "i16"
+                    | "i32"
+                    | "i64"
+                    | "i128"
+                    | "isize"
+                    | "u8"
+                    | "u16"
+                    | "u32"
+                    | "u64"
+                    | "u128"
+                    | "usize"
+                    | "f32"
+                    | "f64"
+                    | "bool"
+                    | "char"
+                    | "str"
+                    | "String"
+                    | "Uuid"
+            )
+        }),
+        _ => false,
+    }
+}
+
+/// `petId` → `pet_id`; anything that is not a valid identifier part becomes `_`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for ch in name.chars() {
+        if ch.is_ascii_uppercase() {
+            if prev_lower {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+            prev_lower = false;
+        } else if ch.is_ascii_alphanumeric() {
+            out.push(ch);
+            prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+        } else {
+            if !out.ends_with('_') {
+                out.push('_');
+            }
+            prev_lower = false;
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    match out.chars().next() {
+        None => "value".into(),
+        Some(c) if c.is_ascii_digit() => format!("_{out}"),
+        _ if syn::parse_str::<syn::Ident>(&out).is_err() => format!("r#{out}"),
+        _ => out,
+    }
+}
+
+/// The Rust type a parameter schema maps to, as text.
+fn param_type(spec: &Spec, schema: Option<&contract_spec::Loc>) -> String {
+    let Some(loc) = schema else {
+        return "String".into();
+    };
+    let Ok((_, schema)) = spec.doc.deref(loc) else {
+        return "String".into();
+    };
+    let ty = match schema.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("string"),
+        _ => "string",
+    };
+    let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+    match (ty, format) {
+        ("integer", "int32") => "i32",
+        ("integer", _) => "i64",
+        ("number", "float") => "f32",
+        ("number", _) => "f64",
+        ("boolean", _) => "bool",
+        _ => "String",
+    }
+    .into()
+}
+
+/// `Path(pet_id): Path<i64>` or `Path((owner, repo)): Path<(String, String)>`.
+pub fn path_extractor(spec: &Spec, op: &Operation) -> String {
+    let params: Vec<(String, String)> = op
+        .template_params
+        .iter()
+        .map(|name| {
+            let schema = op
+                .path_params()
+                .find(|p| &p.name == name)
+                .and_then(|p| p.schema.as_ref());
+            (snake_case(name), param_type(spec, schema))
+        })
+        .collect();
+    match params.as_slice() {
+        [] => String::new(),
+        [(name, ty)] => format!("Path({name}): Path<{ty}>"),
+        many => {
+            let names: Vec<&str> = many.iter().map(|(n, _)| n.as_str()).collect();
+            let types: Vec<&str> = many.iter().map(|(_, t)| t.as_str()).collect();
+            format!("Path(({})): Path<({})>", names.join(", "), types.join(", "))
+        }
+    }
+}
+
+/// A handler signature that fits the operation, for "missing handler" messages.
+pub fn handler_sketch(spec: &Spec, op: &Operation) -> String {
+    let fn_name = snake_case(op.operation_id.as_deref().unwrap_or(&format!(
+        "{} {}",
+        op.method.key(),
+        op.path
+    )));
+    let mut args = Vec::new();
+    let path = path_extractor(spec, op);
+    if !path.is_empty() {
+        args.push(path);
+    }
+    if op.parameters.iter().any(|p| p.location == ParamIn::Query) {
+        args.push("Query(query): Query<…>".into());
+    }
+    if op.request_body.is_some() {
+        args.push("Json(body): Json<…>".into());
+    }
+    format!(
+        "#[contract(\"{}\")] async fn {fn_name}({}) -> …",
+        op.selector(),
+        args.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn snake() {
+        assert_eq!(snake_case("petId"), "pet_id");
+        assert_eq!(snake_case("listPets"), "list_pets");
+        assert_eq!(snake_case("get /pets/{id}"), "get_pets_id");
+        assert_eq!(snake_case("type"), "r#type");
+        assert_eq!(snake_case("2fa"), "_2fa");
+        assert_eq!(snake_case("X-Request-ID"), "x_request_id");
+    }
+}

@@ -1,0 +1,64 @@
+//! # contract
+//!
+//! Makes an OpenAPI document the compile-time contract of an axum service. Annotate
+//! hand-written handlers with the operation they implement; `cargo check` rejects any that
+//! drift from the spec, and `routes!` mounts them all at their spec routes.
+//!
+//! ```ignore
+//! use axum::{extract::Path, Json};
+//! use contract_runtime::{contract, routes};
+//!
+//! #[contract("showPetById")]
+//! async fn show_pet(Path(pet_id): Path<i64>) -> Json<serde_json::Value> { todo!() }
+//!
+//! let app: axum::Router = routes!(show_pet /* , … every other operation */);
+//! ```
+//!
+//! ## Where the spec is
+//! `openapi.yaml`, `openapi.yml` or `openapi.json` in the crate root; else
+//! `[package.metadata.contract] spec = "api/openapi.yaml"` in Cargo.toml; any macro can
+//! override it with `spec = "path"` (relative to the crate root).
+//!
+//! ## Compile time
+//! The spec is parsed once per compiler process. Proc macros are built with your dev profile;
+//! for large specs (megabytes of YAML) add this to the workspace's Cargo.toml:
+//! ```toml
+//! [profile.dev.package.contract-macros]
+//! opt-level = 3
+//! [profile.dev.package.contract-spec]
+//! opt-level = 3
+//! ```
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+/// Binds a handler to an operation of the spec and checks it at compile time.
+///
+/// The operation is named by its `operationId` or by method and path template:
+///
+/// ```ignore
+/// #[contract("listPets")]
+/// async fn list_pets() -> Json<Vec<Pet>> { … }
+///
+/// #[contract("GET /pets/{petId}", spec = "api/v2.yaml")]
+/// async fn show_pet(Path(pet_id): Path<i64>) -> Json<Pet> { … }
+/// ```
+///
+/// The fn is kept exactly as written. An unknown operation is an error on the string, with
+/// the nearest operations suggested; a `Path<…>` that does not fit the path template is an
+/// error on its type.
+pub use contract_macros::contract;
+
+/// Builds an [`axum::Router`] with every handler mounted at its spec method and path.
+///
+/// ```ignore
+/// let app: axum::Router = routes!(list_pets, show_pet, create_pet);
+/// let some: axum::Router = routes!(partial; list_pets);          // a subset
+/// let v2: axum::Router = routes!(spec = "api/v2.yaml"; list_v2);  // another spec
+/// ```
+///
+/// Fails to compile when an operation of the spec has no handler (each missing one is listed
+/// with the signature it expects) unless `partial` is given, and when two handlers are bound
+/// to one operation.
+pub use contract_macros::routes;

@@ -1,0 +1,112 @@
+//! Items the macros' generated code refers to. Not public API: no stability guarantees.
+
+pub use axum::Router;
+pub use axum::routing::{MethodFilter, on};
+
+/// Implemented by the hidden marker type `#[contract]` defines next to each handler (a braced
+/// struct named like the fn: it lives in the type namespace, so the fn keeps its name).
+pub trait Operation {
+    /// Canonical path of the spec the handler was checked against.
+    const SPEC: &'static str;
+    /// Index of the operation in the spec; `usize::MAX` when binding failed (already reported).
+    const INDEX: usize;
+    const METHOD: MethodFilter;
+    /// The path template, which is also axum 0.8's route syntax.
+    const PATH: &'static str;
+    /// Message for a second handler bound to the same operation.
+    const DUPLICATE: &'static str;
+}
+
+pub const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// How many handlers each operation has.
+pub const fn count_bindings<const N: usize>(indexes: &[usize]) -> [u8; N] {
+    let mut counts = [0u8; N];
+    let mut i = 0;
+    while i < indexes.len() {
+        if indexes[i] < N {
+            counts[indexes[i]] = counts[indexes[i]].saturating_add(1);
+        }
+        i += 1;
+    }
+    counts
+}
+
+pub const fn any_unbound(indexes: &[usize]) -> bool {
+    let mut i = 0;
+    while i < indexes.len() {
+        if indexes[i] == usize::MAX {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+pub const fn bound_at_most_once(counts: &[u8], index: usize) -> bool {
+    index >= counts.len() || counts[index] <= 1
+}
+
+/// Concatenates the messages of the operations without a handler into one report (empty when
+/// all are covered, or when a handler failed to bind and was reported already).
+pub const fn missing_report<const CAP: usize>(
+    counts: &[u8],
+    messages: &[&str],
+    header: &str,
+    footer: &str,
+    skip: bool,
+) -> ([u8; CAP], usize) {
+    let mut buf = [0u8; CAP];
+    let mut len = 0;
+    if skip {
+        return (buf, 0);
+    }
+    let mut any = false;
+    let mut i = 0;
+    while i < counts.len() && i < messages.len() {
+        if counts[i] == 0 {
+            if !any {
+                len = append(&mut buf, len, header);
+                any = true;
+            }
+            len = append(&mut buf, len, messages[i]);
+        }
+        i += 1;
+    }
+    if any {
+        len = append(&mut buf, len, footer);
+    }
+    (buf, len)
+}
+
+const fn append<const CAP: usize>(buf: &mut [u8; CAP], mut len: usize, text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && len < CAP {
+        buf[len] = bytes[i];
+        len += 1;
+        i += 1;
+    }
+    len
+}
+
+pub const fn report_str(buf: &[u8], len: usize) -> &str {
+    let (head, _) = buf.split_at(len);
+    match core::str::from_utf8(head) {
+        Ok(s) => s,
+        Err(_) => "routes! does not cover every operation of the spec",
+    }
+}

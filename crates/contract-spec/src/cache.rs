@@ -1,0 +1,83 @@
+//! A process-wide cache of loaded specs. One rustc process expands every macro of a crate, and
+//! rust-analyzer's proc-macro server lives across edits, so entries are keyed by path and
+//! revalidated against each file's modification time and length.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::Spec;
+use crate::error::SpecError;
+
+type Stamp = (PathBuf, Option<SystemTime>, u64);
+
+struct Entry {
+    stamps: Vec<Stamp>,
+    checked_at: Instant,
+    spec: Arc<Result<Spec, SpecError>>,
+}
+
+static CACHE: OnceLock<Mutex<HashMap<(PathBuf, PathBuf), Entry>>> = OnceLock::new();
+static PARSES: AtomicUsize = AtomicUsize::new(0);
+
+/// Within this window a cached entry is trusted without touching the disk: one rustc process
+/// expands all of a crate's macros in far less, and no edit lands in between.
+const TRUST_WINDOW: Duration = Duration::from_millis(500);
+
+/// How many times a spec was actually parsed in this process (for tests and benchmarks).
+pub fn parse_count() -> usize {
+    PARSES.load(Ordering::Relaxed)
+}
+
+fn stamp(path: &Path) -> Stamp {
+    let meta = std::fs::metadata(path).ok();
+    (
+        path.to_path_buf(),
+        meta.as_ref().and_then(|m| m.modified().ok()),
+        meta.map_or(u64::MAX, |m| m.len()),
+    )
+}
+
+/// The spec at `path`, parsed at most once per process while its files are unchanged.
+pub fn load_cached(path: &Path, base_dir: &Path) -> Arc<Result<Spec, SpecError>> {
+    let key = (
+        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        base_dir.to_path_buf(),
+    );
+    let cache = CACHE.get_or_init(Default::default);
+    {
+        let mut map = cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(entry) = map.get_mut(&key) {
+            // A failed load is retried: the fix may be in a file it never got to read.
+            if entry.checked_at.elapsed() < TRUST_WINDOW
+                || (entry.spec.is_ok() && entry.stamps.iter().all(|s| stamp(&s.0) == *s))
+            {
+                entry.checked_at = Instant::now();
+                return entry.spec.clone();
+            }
+        }
+    }
+    PARSES.fetch_add(1, Ordering::Relaxed);
+    let spec = Spec::load(path, base_dir);
+    let mut stamps = vec![stamp(&key.0)];
+    if let Ok(spec) = &spec {
+        stamps.extend(spec.doc.paths().skip(1).map(stamp));
+    }
+    let spec = Arc::new(spec);
+    let mut map = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    map.insert(
+        key,
+        Entry {
+            stamps,
+            checked_at: Instant::now(),
+            spec: spec.clone(),
+        },
+    );
+    spec
+}

@@ -1,0 +1,509 @@
+//! Loading: reads the root file and every file reachable through a relative `$ref`, parses
+//! YAML or JSON into `serde_json::Value`, and checks that every `$ref` resolves.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{Place, SpecError};
+use crate::locate;
+use crate::pointer;
+
+/// Index of a file in [`Document::files`]; the root is always 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub usize);
+
+/// One parsed file of the spec.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Canonical absolute path.
+    pub path: PathBuf,
+    /// The path shown in messages: relative to the crate root when inside it.
+    pub display: String,
+    text: String,
+    is_json: bool,
+    pub value: Value,
+}
+
+/// A node of the document: the file it is in and its JSON pointer there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Loc {
+    pub file: FileId,
+    /// Encoded JSON pointer without `#` (`/paths/~1pets/get`).
+    pub pointer: String,
+}
+
+impl Loc {
+    pub fn root(file: FileId) -> Self {
+        Loc {
+            file,
+            pointer: String::new(),
+        }
+    }
+
+    /// The location of child `key` (raw, unencoded) of this node.
+    pub fn child(&self, key: &str) -> Self {
+        Loc {
+            file: self.file,
+            pointer: format!("{}/{}", self.pointer, pointer::encode(key)),
+        }
+    }
+}
+
+/// The OpenAPI version family, which decides schema semantics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V30,
+    V31,
+}
+
+/// A loaded, parsed spec with all referenced files.
+#[derive(Debug)]
+pub struct Document {
+    pub files: Vec<SourceFile>,
+    pub version: Version,
+    /// The `openapi:` string as written.
+    pub version_text: String,
+    /// `$ref`s that do not resolve: where the `$ref` is, and the error.
+    pub unresolved: Vec<(Loc, SpecError)>,
+}
+
+/// The largest number of `$ref` hops followed before a chain is called a cycle.
+const MAX_REF_HOPS: usize = 64;
+
+impl Document {
+    /// Loads `root` and every file reachable from it through relative `$ref`s.
+    pub fn load(root: &Path, base_dir: &Path) -> Result<Document, SpecError> {
+        let root = canonical(root).map_err(|e| {
+            SpecError::new(format!(
+                "cannot read the OpenAPI document `{}`: {e}",
+                display_path(root, base_dir)
+            ))
+        })?;
+        let mut loader = Loader {
+            base_dir,
+            files: Vec::new(),
+            by_path: HashMap::new(),
+            unresolved: Vec::new(),
+        };
+        let root_id = loader.load_file(&root).map_err(|e| *e)?;
+        let (version, version_text) = detect_version(&loader.files[root_id.0])?;
+        // Walk every file (the list grows while we walk) so each `$ref` is checked once.
+        let mut next = 0;
+        while next < loader.files.len() {
+            let file = FileId(next);
+            let value = std::mem::take(&mut loader.files[next].value);
+            loader.walk_refs(file, &value, &mut String::new(), None);
+            loader.files[next].value = value;
+            next += 1;
+        }
+        let mut doc = Document {
+            files: loader.files,
+            version,
+            version_text,
+            unresolved: Vec::new(),
+        };
+        let mut unresolved = Vec::new();
+        for (at, reference) in loader.unresolved {
+            match reference {
+                Err(err) => {
+                    let err = if err.place.is_none() {
+                        err.at(doc.place(&at))
+                    } else {
+                        err
+                    };
+                    unresolved.push((at, err));
+                }
+                Ok(target) => {
+                    if doc.get(&target).is_none() {
+                        let err = doc.unresolved_error(&at, &target);
+                        unresolved.push((at, err));
+                    }
+                }
+            }
+        }
+        doc.unresolved = unresolved;
+        Ok(doc)
+    }
+
+    pub fn root(&self) -> &Value {
+        &self.files[0].value
+    }
+
+    /// The value at `loc`, without following `$ref`s.
+    pub fn get(&self, loc: &Loc) -> Option<&Value> {
+        let file = self.files.get(loc.file.0)?;
+        if loc.pointer.is_empty() {
+            return Some(&file.value);
+        }
+        file.value.pointer(&loc.pointer)
+    }
+
+    /// Follows `$ref` chains from `loc` to the node they end at.
+    pub fn deref(&self, loc: &Loc) -> Result<(Loc, &Value), SpecError> {
+        let mut cur = loc.clone();
+        for _ in 0..MAX_REF_HOPS {
+            let value = self
+                .get(&cur)
+                .ok_or_else(|| SpecError::new("dangling JSON pointer").at(self.place(&cur)))?;
+            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+                return Ok((cur, value));
+            };
+            let target = self
+                .resolve_ref(cur.file, reference)
+                .map_err(|e| e.at(self.place(&cur)))?;
+            if self.get(&target).is_none() {
+                return Err(self.unresolved_error(&cur.child("$ref"), &target));
+            }
+            cur = target;
+        }
+        Err(SpecError::new(format!(
+            "`$ref` chain longer than {MAX_REF_HOPS} hops (a cycle?)"
+        ))
+        .at(self.place(loc)))
+    }
+
+    /// Where `reference`, written in `file`, points.
+    pub fn resolve_ref(&self, file: FileId, reference: &str) -> Result<Loc, SpecError> {
+        let (path_part, fragment) = split_ref(reference);
+        let target_file = if path_part.is_empty() {
+            file
+        } else if is_remote(path_part) {
+            return Err(SpecError::new(format!(
+                "`$ref` `{reference}` points to a remote document: only references within the document and to relative files are supported"
+            ))
+            .note("help: download the referenced document next to the spec and refer to it by relative path"));
+        } else {
+            let dir = self.files[file.0].path.parent().unwrap_or(Path::new("/"));
+            let joined = canonical(&dir.join(percent_decode(path_part)))
+                .map_err(|e| SpecError::new(format!("unresolved `$ref` `{reference}`: {e}")))?;
+            self.files
+                .iter()
+                .position(|f| f.path == joined)
+                .map(FileId)
+                .ok_or_else(|| SpecError::new(format!("unresolved `$ref` `{reference}`")))?
+        };
+        Ok(Loc {
+            file: target_file,
+            pointer: fragment_pointer(fragment)?,
+        })
+    }
+
+    fn unresolved_error(&self, at: &Loc, target: &Loc) -> SpecError {
+        let reference = self
+            .get(at)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut err = SpecError::new(format!("unresolved `$ref` `{reference}`: no such node"))
+            .at(self.place(at));
+        // Suggest a sibling of the missing node, e.g. a near component name.
+        if let Some((parent, last)) = target.pointer.rsplit_once('/') {
+            let parent_loc = Loc {
+                file: target.file,
+                pointer: parent.to_string(),
+            };
+            if let Some(Value::Object(map)) = self.get(&parent_loc) {
+                let wanted = pointer::decode(last);
+                if let Some(best) =
+                    crate::suggest::nearest(&wanted, map.keys().map(String::as_str)).first()
+                {
+                    err = err.note(format!(
+                        "help: did you mean `{}`?",
+                        reference.replacen(last, &pointer::encode(best), 1)
+                    ));
+                }
+            }
+        }
+        err
+    }
+
+    /// File, line, column and pointer of `loc`, for messages.
+    pub fn place(&self, loc: &Loc) -> Place {
+        let Some(file) = self.files.get(loc.file.0) else {
+            return Place {
+                file: "<unknown>".into(),
+                line_col: None,
+                pointer: loc.pointer.clone(),
+            };
+        };
+        let segments = pointer::segments(&loc.pointer);
+        Place {
+            file: file.display.clone(),
+            line_col: Some(locate::locate(&file.text, file.is_json, &segments)),
+            pointer: loc.pointer.clone(),
+        }
+    }
+
+    /// Every file of the spec, for change tracking.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|f| f.path.as_path())
+    }
+}
+
+struct Loader<'a> {
+    base_dir: &'a Path,
+    files: Vec<SourceFile>,
+    by_path: HashMap<PathBuf, FileId>,
+    /// Every `$ref` seen: where it is, and where it points (or why it cannot).
+    unresolved: Vec<(Loc, Result<Loc, SpecError>)>,
+}
+
+/// Keys whose values are literal data, never spec structure: no `$ref` in them is followed.
+const LITERAL_KEYS: &[&str] = &["example", "default", "const", "enum", "value"];
+/// Keys whose values map user-chosen names to spec objects: their keys are names, not keywords.
+const NAMED_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+    "paths",
+    "webhooks",
+    "content",
+    "encoding",
+    "variables",
+    "mapping",
+];
+
+impl Loader<'_> {
+    fn load_file(&mut self, path: &Path) -> Result<FileId, Box<SpecError>> {
+        if let Some(id) = self.by_path.get(path) {
+            return Ok(*id);
+        }
+        let display = display_path(path, self.base_dir);
+        let bytes = std::fs::read(path)
+            .map_err(|e| Box::new(SpecError::new(format!("cannot read `{display}`: {e}"))))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Box::new(SpecError::new(format!("`{display}` is not UTF-8 text"))))?;
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text);
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let value = if is_json {
+            serde_json::from_str(&text).map_err(|e| {
+                Box::new(
+                    SpecError::new(format!("JSON syntax error in `{display}`: {e}")).at(Place {
+                        file: display.clone(),
+                        line_col: Some((e.line(), e.column())),
+                        pointer: String::new(),
+                    }),
+                )
+            })?
+        } else {
+            parse_yaml(&text, &display)?
+        };
+        let id = FileId(self.files.len());
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            display,
+            text,
+            is_json,
+            value,
+        });
+        self.by_path.insert(path.to_path_buf(), id);
+        Ok(id)
+    }
+
+    fn walk_refs(
+        &mut self,
+        file: FileId,
+        value: &Value,
+        pointer: &mut String,
+        parent_key: Option<&str>,
+    ) {
+        match value {
+            Value::Object(map) => {
+                let keys_are_names = parent_key.is_some_and(|k| NAMED_MAPS.contains(&k));
+                for (key, child) in map {
+                    if !keys_are_names
+                        && (key.starts_with("x-") || LITERAL_KEYS.contains(&key.as_str()))
+                    {
+                        continue;
+                    }
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&pointer::encode(key));
+                    if key == "$ref" && !keys_are_names {
+                        if let Value::String(reference) = child {
+                            self.record_ref(file, pointer.clone(), reference);
+                        }
+                    } else if !(key == "examples" && child.is_array()) {
+                        self.walk_refs(file, child, pointer, Some(key));
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    self.walk_refs(file, child, pointer, None);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn record_ref(&mut self, file: FileId, at: String, reference: &str) {
+        let at = Loc { file, pointer: at };
+        let (path_part, fragment) = split_ref(reference);
+        if is_remote(path_part) {
+            // Not fetched; an error only where a check actually needs the target.
+            return;
+        }
+        let target = (|| {
+            let pointer = fragment_pointer(fragment)?;
+            if path_part.is_empty() {
+                return Ok(Loc { file, pointer });
+            }
+            let dir = self.files[file.0]
+                .path
+                .parent()
+                .unwrap_or(Path::new("/"))
+                .to_path_buf();
+            let path = canonical(&dir.join(percent_decode(path_part))).map_err(|e| {
+                SpecError::new(format!(
+                    "unresolved `$ref` `{reference}`: cannot read `{path_part}`: {e}"
+                ))
+            })?;
+            let target = self.load_file(&path).map_err(|e| *e)?;
+            Ok(Loc {
+                file: target,
+                pointer,
+            })
+        })();
+        self.unresolved.push((at, target));
+    }
+}
+
+fn parse_yaml(text: &str, display: &str) -> Result<Value, Box<SpecError>> {
+    crate::yaml::from_str(text).map_err(|e| {
+        let mut err = SpecError::new(format!("YAML syntax error in `{display}`: {e}"));
+        if let Some(loc) = e.location() {
+            err = err.at(Place {
+                file: display.to_string(),
+                line_col: Some((loc.line(), loc.column())),
+                pointer: String::new(),
+            });
+        }
+        Box::new(err)
+    })
+}
+
+fn detect_version(root: &SourceFile) -> Result<(Version, String), SpecError> {
+    let place = |pointer: &str| Place {
+        file: root.display.clone(),
+        line_col: Some(locate::locate(
+            &root.text,
+            root.is_json,
+            &pointer::segments(pointer),
+        )),
+        pointer: pointer.to_string(),
+    };
+    if let Some(swagger) = root.value.get("swagger") {
+        let text = swagger
+            .as_str()
+            .map_or_else(|| swagger.to_string(), str::to_string);
+        return Err(SpecError::new(format!(
+            "`{}` is a Swagger {text} document: only OpenAPI 3.0.x and 3.1.x are supported",
+            root.display
+        ))
+        .at(place("/swagger"))
+        .note("help: convert it to OpenAPI 3 first (for example with `swagger2openapi`)"));
+    }
+    let Some(openapi) = root.value.get("openapi") else {
+        return Err(SpecError::new(format!(
+            "`{}` is not an OpenAPI document: it has no `openapi` version field",
+            root.display
+        ))
+        .at(place("")));
+    };
+    let text = openapi
+        .as_str()
+        .map_or_else(|| openapi.to_string(), str::to_string);
+    let version = if text.starts_with("3.0.") || text == "3.0" {
+        Version::V30
+    } else if text.starts_with("3.1.") || text == "3.1" {
+        Version::V31
+    } else {
+        return Err(SpecError::new(format!(
+            "unsupported OpenAPI version `{text}`: only 3.0.x and 3.1.x are supported"
+        ))
+        .at(place("/openapi")));
+    };
+    Ok((version, text))
+}
+
+fn is_remote(path_part: &str) -> bool {
+    path_part.contains("://")
+}
+
+fn split_ref(reference: &str) -> (&str, &str) {
+    match reference.split_once('#') {
+        Some((path, fragment)) => (path, fragment),
+        None => (reference, ""),
+    }
+}
+
+/// The JSON pointer of a URI fragment (`/components/schemas/Pet`), percent-decoded.
+fn fragment_pointer(fragment: &str) -> Result<String, SpecError> {
+    let decoded = percent_decode(fragment);
+    if decoded.is_empty() || decoded.starts_with('/') {
+        Ok(decoded)
+    } else {
+        Err(SpecError::new(format!(
+            "`$ref` fragment `#{fragment}` is not a JSON pointer (named anchors are not supported)"
+        )))
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn canonical(path: &Path) -> std::io::Result<PathBuf> {
+    std::fs::canonicalize(path)
+}
+
+/// `path` relative to `base` when inside it, else as given.
+pub fn display_path(path: &Path, base: &Path) -> String {
+    let base = canonical(base).unwrap_or_else(|_| base.to_path_buf());
+    path.strip_prefix(&base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}

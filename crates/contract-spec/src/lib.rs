@@ -1,0 +1,82 @@
+//! Spec loading for the `contract` macros: finds a crate's OpenAPI document, parses it (YAML or
+//! JSON, 3.0 or 3.1, with relative-file `$ref`s), extracts its operations, and renders every
+//! problem with `file:line:col` and a JSON pointer.
+//!
+//! This crate is an implementation detail of `contract-macros`; it has no stable API.
+
+mod cache;
+mod document;
+mod error;
+mod locate;
+mod manifest;
+mod model;
+pub mod pointer;
+mod select;
+pub mod suggest;
+mod yaml;
+
+use std::path::Path;
+
+pub use cache::{load_cached, parse_count};
+pub use document::{Document, FileId, Loc, SourceFile, Version, display_path};
+pub use error::{Place, SpecError};
+pub use manifest::{DEFAULT_NAMES, MANIFEST_DIR_OVERRIDE, find_spec, manifest_dir};
+pub use model::{Method, Operation, ParamIn, Parameter, template_params};
+pub use select::Selector;
+
+/// A loaded spec: the document and its operations.
+#[derive(Debug)]
+pub struct Spec {
+    pub doc: Document,
+    pub operations: Vec<Operation>,
+}
+
+impl Spec {
+    /// Loads and analyses a spec, without caching. `base_dir` only affects how paths are shown.
+    pub fn load(path: &Path, base_dir: &Path) -> Result<Spec, SpecError> {
+        let doc = Document::load(path, base_dir)?;
+        let operations = model::operations(&doc);
+        Ok(Spec { doc, operations })
+    }
+
+    /// The display path of the root file.
+    pub fn root_display(&self) -> &str {
+        &self.doc.files[0].display
+    }
+
+    /// Problems no handler reports: unresolved `$ref`s outside the operations whose own
+    /// definition is broken (their handlers report those).
+    pub fn unowned_problems(&self) -> Vec<&SpecError> {
+        let broken: Vec<&Loc> = self
+            .operations
+            .iter()
+            .filter(|op| !op.problems.is_empty())
+            .map(|op| &op.loc)
+            .collect();
+        self.doc
+            .unresolved
+            .iter()
+            .filter(|(at, _)| {
+                !broken.iter().any(|op| {
+                    op.file == at.file && at.pointer.starts_with(&format!("{}/", op.pointer))
+                })
+            })
+            .map(|(_, e)| e)
+            .collect()
+    }
+
+    /// Every problem of the document: unresolved `$ref`s and each operation's own problems.
+    pub fn problems(&self) -> Vec<&SpecError> {
+        let mut out: Vec<&SpecError> = self.doc.unresolved.iter().map(|(_, e)| e).collect();
+        let mut seen = std::collections::HashSet::new();
+        for op in &self.operations {
+            for p in &op.problems {
+                // Shared problems (a path item's) are attached to each of its operations.
+                if seen.insert(p.to_string()) {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,431 @@
+//! The operations of a spec: method, path template, operationId and resolved parameters,
+//! plus the per-operation problems (undeclared path parameters, duplicate operationIds).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::document::{Document, Loc};
+use crate::error::SpecError;
+
+/// HTTP methods an OpenAPI path item can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// The key in a path item (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
+        }
+    }
+
+    /// The upper-case name (`GET`).
+    pub fn upper(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.key().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.upper())
+    }
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamIn {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl ParamIn {
+    fn parse(s: &str) -> Option<ParamIn> {
+        Some(match s {
+            "path" => ParamIn::Path,
+            "query" => ParamIn::Query,
+            "header" => ParamIn::Header,
+            "cookie" => ParamIn::Cookie,
+            _ => return None,
+        })
+    }
+}
+
+/// A parameter of an operation, after `$ref` resolution and path-level merging.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: String,
+    pub location: ParamIn,
+    pub required: bool,
+    /// Where the parameter object is.
+    pub loc: Loc,
+    /// Where its schema is, when it has one.
+    pub schema: Option<Loc>,
+}
+
+/// One operation: a method on a path.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Position in [`crate::Spec::operations`]: stable for a given document.
+    pub index: usize,
+    pub method: Method,
+    pub path: String,
+    pub operation_id: Option<String>,
+    /// The operation object (after following a `$ref`).
+    pub loc: Loc,
+    pub parameters: Vec<Parameter>,
+    /// The names in the path template, in order.
+    pub template_params: Vec<String>,
+    pub request_body: Option<Loc>,
+    pub responses: Option<Loc>,
+    /// Problems of this operation's own definition.
+    pub problems: Vec<SpecError>,
+}
+
+impl Operation {
+    /// `listPets (GET /pets)` or `GET /pets` when it has no operationId.
+    pub fn label(&self) -> String {
+        match &self.operation_id {
+            Some(id) => format!("`{id}` ({} {})", self.method, self.path),
+            None => format!("`{} {}`", self.method, self.path),
+        }
+    }
+
+    /// The selector a user writes in `#[contract("…")]`: the operationId when there is one.
+    pub fn selector(&self) -> String {
+        match &self.operation_id {
+            Some(id) => id.clone(),
+            None => format!("{} {}", self.method, self.path),
+        }
+    }
+
+    pub fn path_params(&self) -> impl Iterator<Item = &Parameter> {
+        self.parameters
+            .iter()
+            .filter(|p| p.location == ParamIn::Path)
+    }
+}
+
+/// The `{name}`s of a path template, in order.
+pub fn template_params(path: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest.as_bytes()[open] == b'}' {
+            return Err(format!("unbalanced `}}` in path template `{path}`"));
+        }
+        let after = &rest[open + 1..];
+        let close = after
+            .find(['{', '}'])
+            .filter(|&i| after.as_bytes()[i] == b'}')
+            .ok_or_else(|| format!("unbalanced `{{` in path template `{path}`"))?;
+        let name = &after[..close];
+        if name.is_empty() {
+            return Err(format!("empty parameter `{{}}` in path template `{path}`"));
+        }
+        out.push(name.to_string());
+        rest = &after[close + 1..];
+    }
+    Ok(out)
+}
+
+/// Reads every operation under `paths` (3.1 `webhooks` are not operations to serve).
+pub fn operations(doc: &Document) -> Vec<Operation> {
+    let mut ops = Vec::new();
+    let root = Loc::root(crate::document::FileId(0));
+    let paths_loc = root.child("paths");
+    let Some(Value::Object(paths)) = doc.get(&paths_loc) else {
+        return ops;
+    };
+    for path in paths.keys() {
+        if !path.starts_with('/') {
+            continue; // `x-` extensions and stray keys
+        }
+        let item_loc = paths_loc.child(path);
+        let (item_loc, item, item_problem) = match doc.deref(&item_loc) {
+            Ok((loc, value)) => (loc, value, None),
+            Err(e) => (item_loc.clone(), &Value::Null, Some(e)),
+        };
+        let mut shared = Vec::new();
+        let mut shared_problems = Vec::new();
+        read_parameters(
+            doc,
+            &item_loc.child("parameters"),
+            item.get("parameters"),
+            &mut shared,
+            &mut shared_problems,
+        );
+        for method in Method::ALL {
+            if item.get(method.key()).is_none() {
+                continue;
+            }
+            let declared_at = item_loc.child(method.key());
+            let mut problems: Vec<SpecError> = item_problem.iter().cloned().collect();
+            problems.extend(shared_problems.iter().cloned());
+            let (loc, op) = match doc.deref(&declared_at) {
+                Ok((loc, value)) => (loc, value),
+                Err(e) => {
+                    problems.push(e);
+                    (declared_at.clone(), &Value::Null)
+                }
+            };
+            let mut parameters = shared.clone();
+            let mut own = Vec::new();
+            read_parameters(
+                doc,
+                &loc.child("parameters"),
+                op.get("parameters"),
+                &mut own,
+                &mut problems,
+            );
+            for p in own {
+                // An operation's parameter replaces the path item's one of the same name and place.
+                parameters.retain(|q: &Parameter| !(q.name == p.name && q.location == p.location));
+                parameters.push(p);
+            }
+            let template = match template_params(path) {
+                Ok(t) => t,
+                Err(msg) => {
+                    problems.push(SpecError::new(msg).at(doc.place(&paths_loc.child(path))));
+                    Vec::new()
+                }
+            };
+            // With an unreadable parameter we cannot tell which are declared: that problem suffices.
+            if problems.is_empty() {
+                check_path_params(
+                    doc,
+                    method,
+                    path,
+                    &template,
+                    &parameters,
+                    &declared_at,
+                    &mut problems,
+                );
+            }
+            ops.push(Operation {
+                index: ops.len(),
+                method,
+                path: path.clone(),
+                operation_id: op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                request_body: op.get("requestBody").map(|_| loc.child("requestBody")),
+                responses: op.get("responses").map(|_| loc.child("responses")),
+                loc,
+                parameters,
+                template_params: template,
+                problems,
+            });
+        }
+    }
+    mark_duplicate_ids(doc, &mut ops);
+    ops
+}
+
+fn read_parameters(
+    doc: &Document,
+    list_loc: &Loc,
+    list: Option<&Value>,
+    out: &mut Vec<Parameter>,
+    problems: &mut Vec<SpecError>,
+) {
+    let Some(list) = list else { return };
+    let Value::Array(items) = list else {
+        problems.push(SpecError::new("`parameters` must be a list").at(doc.place(list_loc)));
+        return;
+    };
+    for i in 0..items.len() {
+        let at = list_loc.child(&i.to_string());
+        let (loc, param) = match doc.deref(&at) {
+            Ok(found) => found,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let name = param.get("name").and_then(Value::as_str);
+        let location = param
+            .get("in")
+            .and_then(Value::as_str)
+            .and_then(ParamIn::parse);
+        let (Some(name), Some(location)) = (name, location) else {
+            problems.push(
+                SpecError::new(
+                    "parameter without a valid `name` and `in` (path, query, header or cookie)",
+                )
+                .at(doc.place(&loc)),
+            );
+            continue;
+        };
+        let required = location == ParamIn::Path
+            || param
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+        let schema = param
+            .get("schema")
+            .map(|_| loc.child("schema"))
+            .or_else(|| {
+                // `content`-style parameters carry their schema under a single media type.
+                let content = param.get("content")?.as_object()?;
+                let (media, media_obj) = content.iter().next()?;
+                media_obj.get("schema")?;
+                Some(loc.child("content").child(media).child("schema"))
+            });
+        out.push(Parameter {
+            name: name.to_string(),
+            location,
+            required,
+            loc,
+            schema,
+        });
+    }
+}
+
+fn check_path_params(
+    doc: &Document,
+    method: Method,
+    path: &str,
+    template: &[String],
+    parameters: &[Parameter],
+    op_loc: &Loc,
+    problems: &mut Vec<SpecError>,
+) {
+    for name in template {
+        if !parameters
+            .iter()
+            .any(|p| p.location == ParamIn::Path && &p.name == name)
+        {
+            let mut err = SpecError::new(format!(
+                "path parameter `{{{name}}}` of `{method} {path}` is not declared with `in: path`"
+            ))
+            .at(doc.place(op_loc));
+            let declared: Vec<&str> = parameters
+                .iter()
+                .filter(|p| p.location == ParamIn::Path)
+                .map(|p| p.name.as_str())
+                .collect();
+            if let Some(near) = crate::suggest::nearest(name, declared.iter().copied()).first() {
+                err = err.note(format!(
+                    "note: a path parameter `{near}` is declared; the template and the declaration must use the same name"
+                ));
+            } else {
+                err = err.note(format!(
+                    "help: add `{{ name: {name}, in: path, required: true, schema: {{ type: string }} }}` to the operation's `parameters`"
+                ));
+            }
+            problems.push(err);
+        }
+    }
+    for p in parameters.iter().filter(|p| p.location == ParamIn::Path) {
+        if !template.contains(&p.name) {
+            problems.push(
+                SpecError::new(format!(
+                    "path parameter `{}` is declared but `{method} {path}` has no `{{{}}}` in its template",
+                    p.name, p.name
+                ))
+                .at(doc.place(&p.loc)),
+            );
+        }
+    }
+}
+
+fn mark_duplicate_ids(doc: &Document, ops: &mut [Operation]) {
+    let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+    for op in ops.iter() {
+        if let Some(id) = &op.operation_id {
+            by_id.entry(id.clone()).or_default().push(op.index);
+        }
+    }
+    for (id, indexes) in by_id {
+        if indexes.len() < 2 {
+            continue;
+        }
+        let all: Vec<String> = indexes
+            .iter()
+            .map(|&i| {
+                let op = &ops[i];
+                format!(
+                    "{} {} at {}",
+                    op.method,
+                    op.path,
+                    doc.place(&op.loc.child("operationId")).short()
+                )
+            })
+            .collect();
+        for &i in &indexes {
+            let at = doc.place(&ops[i].loc.child("operationId"));
+            ops[i].problems.push(
+                SpecError::new(format!(
+                    "duplicate operationId `{id}`: {} operations declare it",
+                    indexes.len()
+                ))
+                .at(at)
+                .note(format!("note: declared by {}", all.join(", ")))
+                .note("help: operationIds must be unique in a document; rename all but one"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_params;
+
+    #[test]
+    fn templates() {
+        assert_eq!(
+            template_params("/a/{b}/c/{d}.json").unwrap(),
+            vec!["b", "d"]
+        );
+        assert!(template_params("/a/{b").is_err());
+        assert!(template_params("/a/b}").is_err());
+        assert!(template_params("/a/{}").is_err());
+    }
+}

@@ -1,0 +1,209 @@
+//! The petstore example: every operation of `openapi.yaml` implemented by a hand-written axum
+//! handler, bound to the spec with `#[contract]` and mounted with `routes!`.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use contract_runtime::{contract, routes};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PetStatus {
+    #[default]
+    Available,
+    Pending,
+    Sold,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pet {
+    pub id: i64,
+    pub name: String,
+    pub tag: Option<String>,
+    pub status: PetStatus,
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewPet {
+    pub name: String,
+    pub tag: Option<String>,
+    #[serde(default)]
+    pub status: PetStatus,
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    pub limit: Option<i32>,
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// RFC 9457 problem details, the error body of every operation.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Problem {
+    fn response(status: StatusCode, detail: impl Into<String>) -> Response {
+        let body = Problem {
+            title: status.canonical_reason().unwrap_or("error").to_string(),
+            status: status.as_u16(),
+            detail: Some(detail.into()),
+        };
+        (
+            status,
+            [("content-type", "application/problem+json")],
+            Json(body).into_response().into_body(),
+        )
+            .into_response()
+    }
+}
+
+/// The in-memory store behind the handlers.
+#[derive(Default)]
+pub struct Store {
+    next_id: i64,
+    pets: BTreeMap<i64, Pet>,
+}
+
+pub type AppState = Arc<Mutex<Store>>;
+
+fn lock(state: &AppState) -> std::sync::MutexGuard<'_, Store> {
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn invalid(new: &NewPet) -> Option<Response> {
+    let len = new.name.chars().count();
+    (len == 0 || len > 64).then(|| {
+        Problem::response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`name` must have 1 to 64 characters",
+        )
+    })
+}
+
+#[contract("listPets")]
+async fn list_pets(State(state): State<AppState>, Query(params): Query<ListParams>) -> Response {
+    let limit = params.limit.unwrap_or(100);
+    if !(1..=100).contains(&limit) {
+        return Problem::response(StatusCode::BAD_REQUEST, "`limit` must be between 1 and 100");
+    }
+    let store = lock(&state);
+    let pets: Vec<Pet> = store
+        .pets
+        .values()
+        .filter(|p| params.tag.is_none() || p.tag == params.tag)
+        .take(limit as usize)
+        .cloned()
+        .collect();
+    Json(pets).into_response()
+}
+
+#[contract("createPet")]
+async fn create_pet(State(state): State<AppState>, Json(new): Json<NewPet>) -> Response {
+    if let Some(problem) = invalid(&new) {
+        return problem;
+    }
+    let mut store = lock(&state);
+    store.next_id += 1;
+    let pet = Pet {
+        id: store.next_id,
+        name: new.name,
+        tag: new.tag,
+        status: new.status,
+        owner: new.owner,
+    };
+    store.pets.insert(pet.id, pet.clone());
+    (StatusCode::CREATED, Json(pet)).into_response()
+}
+
+#[contract("GET /pets/{petId}")]
+async fn show_pet(State(state): State<AppState>, Path(pet_id): Path<i64>) -> Response {
+    match lock(&state).pets.get(&pet_id) {
+        Some(pet) => Json(pet.clone()).into_response(),
+        None => Problem::response(StatusCode::NOT_FOUND, format!("no pet {pet_id}")),
+    }
+}
+
+#[contract("updatePet")]
+async fn update_pet(
+    State(state): State<AppState>,
+    Path(pet_id): Path<i64>,
+    Json(new): Json<NewPet>,
+) -> Response {
+    if let Some(problem) = invalid(&new) {
+        return problem;
+    }
+    let mut store = lock(&state);
+    let Some(pet) = store.pets.get_mut(&pet_id) else {
+        return Problem::response(StatusCode::NOT_FOUND, format!("no pet {pet_id}"));
+    };
+    *pet = Pet {
+        id: pet_id,
+        name: new.name,
+        tag: new.tag,
+        status: new.status,
+        owner: new.owner,
+    };
+    Json(pet.clone()).into_response()
+}
+
+#[contract("deletePet")]
+async fn delete_pet(State(state): State<AppState>, Path(pet_id): Path<i64>) -> Response {
+    match lock(&state).pets.remove(&pet_id) {
+        Some(_) => StatusCode::NO_CONTENT.into_response(),
+        None => Problem::response(StatusCode::NOT_FOUND, format!("no pet {pet_id}")),
+    }
+}
+
+#[contract("showOwnedPet")]
+async fn show_owned_pet(
+    State(state): State<AppState>,
+    Path((owner_id, pet_id)): Path<(String, i64)>,
+) -> Response {
+    match lock(&state).pets.get(&pet_id) {
+        Some(pet) if pet.owner.as_deref() == Some(owner_id.as_str()) => {
+            Json(pet.clone()).into_response()
+        }
+        _ => Problem::response(
+            StatusCode::NOT_FOUND,
+            format!("owner {owner_id} has no pet {pet_id}"),
+        ),
+    }
+}
+
+#[contract("health")]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// The whole service: every operation of the spec, with a fresh store.
+pub fn app() -> Router {
+    let router = routes!(
+        list_pets,
+        create_pet,
+        show_pet,
+        update_pet,
+        delete_pet,
+        show_owned_pet,
+        health
+    );
+    router.with_state(AppState::default())
+}

@@ -1,0 +1,113 @@
+//! Every document of the real-world corpus (`../shared/specs`, not part of this repository)
+//! loads without a panic, and every operation resolves by operationId and by method + path.
+
+use std::path::{Path, PathBuf};
+
+use contract_spec::{Selector, Spec};
+
+fn documents(corpus: &Path) -> Vec<PathBuf> {
+    let mut docs = Vec::new();
+    let mut push_dir = |dir: PathBuf| {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            let mut files: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            files.sort();
+            docs.extend(files.into_iter().filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml" | "json")
+                )
+            }));
+        }
+    };
+    push_dir(corpus.join("real"));
+    push_dir(corpus.join("oai-examples/v3.0"));
+    push_dir(corpus.join("oai-examples/v3.1"));
+    push_dir(corpus.join("oai-examples/v3.1-dev-schema-tests/pass"));
+    push_dir(corpus.join("oai-examples/v3.1-dev-schema-tests/fail"));
+    // Multi-file specs: only their root documents (the other files are fragments).
+    for root in [
+        "real-multi/influxdata-invocable-scripts/svc-invocable-scripts.yml",
+        "real-multi/redocly-cafe/openapi.yaml",
+        "real-multi/digitalocean/DigitalOcean-public.v2.yaml",
+    ] {
+        docs.push(corpus.join(root));
+    }
+    docs
+}
+
+#[test]
+fn corpus_loads_and_every_operation_resolves() {
+    let Some(corpus) = contract_tests::corpus_dir() else {
+        eprintln!("skipped: ../shared/specs is not present");
+        return;
+    };
+    let (mut loaded, mut refused, mut ops_total, mut by_id, mut by_route) = (0, 0, 0, 0, 0);
+    let mut with_problems = 0;
+    for doc in documents(&corpus) {
+        let name = doc
+            .strip_prefix(&corpus)
+            .unwrap_or(&doc)
+            .display()
+            .to_string();
+        let result = std::panic::catch_unwind(|| Spec::load(&doc, &corpus));
+        let spec = match result {
+            Err(_) => panic!("{name}: loading panicked"),
+            Ok(Err(e)) => {
+                refused += 1;
+                // A refusal must say what and where; only the `fail` fixtures may be refused.
+                assert!(name.contains("/fail/"), "{name} was refused: {e}");
+                assert!(!e.message.is_empty());
+                eprintln!("refused {name}: {}", e.message);
+                continue;
+            }
+            Ok(Ok(spec)) => spec,
+        };
+        loaded += 1;
+        let problems = spec.problems();
+        if !problems.is_empty() {
+            with_problems += 1;
+            eprintln!(
+                "{name}: {} problem(s), first: {}",
+                problems.len(),
+                problems[0].message
+            );
+        }
+        for op in &spec.operations {
+            ops_total += 1;
+            let route = Selector::Route {
+                method: op.method,
+                path: op.path.clone(),
+            };
+            let found = spec
+                .find(&route)
+                .unwrap_or_else(|e| panic!("{name}: {} {}: {e}", op.method, op.path));
+            assert_eq!(found.index, op.index);
+            by_route += 1;
+            if let Some(id) = &op.operation_id {
+                let unique = spec
+                    .operations
+                    .iter()
+                    .filter(|o| o.operation_id.as_ref() == Some(id))
+                    .count()
+                    == 1;
+                let found = spec.find(&Selector::OperationId(id.clone()));
+                if unique {
+                    assert_eq!(found.map(|o| o.index).ok(), Some(op.index), "{name}: {id}");
+                    by_id += 1;
+                } else {
+                    assert!(found.is_err(), "{name}: duplicate id {id} must be refused");
+                }
+            }
+        }
+        // Every problem renders with a location.
+        for p in problems {
+            assert!(p.place.is_some(), "{name}: problem without a place: {p}");
+        }
+    }
+    eprintln!(
+        "corpus: {loaded} documents loaded, {refused} refused (all `fail` fixtures), {with_problems} with reported problems; \
+         {ops_total} operations, {by_route} resolved by method + path, {by_id} by operationId"
+    );
+    assert!(loaded >= 60, "only {loaded} documents loaded");
+}

@@ -1,0 +1,158 @@
+//! `routes!` mounts each handler at its spec method and path, merging methods on one path.
+
+use axum::body::Body;
+use axum::extract::Path;
+use axum::http::{Method, Request, StatusCode};
+use contract_runtime::{contract, routes};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+#[contract("listPets")]
+async fn list_pets() -> &'static str {
+    "list"
+}
+
+#[contract("createPet")]
+async fn create_pet() -> (StatusCode, &'static str) {
+    (StatusCode::CREATED, "created")
+}
+
+#[contract("showPetById")]
+async fn show_pet(Path(pet_id): Path<i64>) -> String {
+    format!("pet {pet_id}")
+}
+
+#[contract("DELETE /pets/{petId}")]
+async fn delete_pet(Path(pet_id): Path<i64>) -> (StatusCode, String) {
+    (StatusCode::NO_CONTENT, format!("{pet_id}"))
+}
+
+#[contract("showOwnedPet")]
+async fn show_owned_pet(Path((owner_id, pet_id)): Path<(String, i64)>) -> String {
+    format!("{owner_id} owns {pet_id}")
+}
+
+#[contract("GET /version")]
+async fn version() -> &'static str {
+    "1.0"
+}
+
+async fn call(app: &axum::Router, method: Method, uri: &str) -> (StatusCode, String) {
+    let response = app
+        .clone()
+        .oneshot(
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn every_handler_answers_at_its_spec_route() {
+    let app: axum::Router = routes!(
+        list_pets,
+        create_pet,
+        show_pet,
+        delete_pet,
+        show_owned_pet,
+        version
+    );
+    assert_eq!(
+        call(&app, Method::GET, "/pets").await,
+        (StatusCode::OK, "list".into())
+    );
+    assert_eq!(
+        call(&app, Method::POST, "/pets").await,
+        (StatusCode::CREATED, "created".into())
+    );
+    assert_eq!(
+        call(&app, Method::GET, "/pets/7").await,
+        (StatusCode::OK, "pet 7".into())
+    );
+    assert_eq!(
+        call(&app, Method::DELETE, "/pets/7").await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        call(&app, Method::GET, "/owners/ann/pets/3").await,
+        (StatusCode::OK, "ann owns 3".into())
+    );
+    assert_eq!(
+        call(&app, Method::GET, "/version").await,
+        (StatusCode::OK, "1.0".into())
+    );
+}
+
+#[tokio::test]
+async fn methods_and_paths_outside_the_spec_are_not_served() {
+    let app: axum::Router = routes!(
+        list_pets,
+        create_pet,
+        show_pet,
+        delete_pet,
+        show_owned_pet,
+        version
+    );
+    assert_eq!(
+        call(&app, Method::PUT, "/pets/7").await.0,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    assert_eq!(
+        call(&app, Method::GET, "/dogs").await.0,
+        StatusCode::NOT_FOUND
+    );
+    // A path parameter that does not parse as the handler's type is a 400, never a 500.
+    assert_eq!(
+        call(&app, Method::GET, "/pets/abc").await.0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn partial_mounts_a_subset() {
+    let app: axum::Router = routes!(partial; show_pet);
+    assert_eq!(
+        call(&app, Method::GET, "/pets/1").await,
+        (StatusCode::OK, "pet 1".into())
+    );
+    assert_eq!(
+        call(&app, Method::GET, "/pets").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+mod other_spec {
+    use axum::extract::Path;
+    use contract_runtime::contract;
+
+    #[contract("getItem", spec = "specs/two-ops.json")]
+    pub async fn get_item(Path(item_id): Path<String>) -> String {
+        format!("item {item_id}")
+    }
+
+    #[contract("putItem", spec = "specs/two-ops.json")]
+    pub async fn put_item() -> axum::http::StatusCode {
+        axum::http::StatusCode::NO_CONTENT
+    }
+}
+
+#[tokio::test]
+async fn handlers_from_another_module_and_spec() {
+    let app: axum::Router =
+        routes!(spec = "specs/two-ops.json"; other_spec::get_item, other_spec::put_item);
+    assert_eq!(
+        call(&app, Method::GET, "/items/x1").await,
+        (StatusCode::OK, "item x1".into())
+    );
+    assert_eq!(
+        call(&app, Method::PUT, "/items/x1").await.0,
+        StatusCode::NO_CONTENT
+    );
+}

@@ -1,0 +1,5 @@
+use contract_runtime::routes;
+
+fn main() {
+    let _app: axum::Router = routes!(complete; );
+}

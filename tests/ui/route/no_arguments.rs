@@ -1,0 +1,9 @@
+use contract_runtime::contract;
+
+#[contract]
+async fn list_pets() {}
+
+#[contract(listPets)]
+async fn list_pets_again() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use contract_runtime::contract;
+
+#[contract("listPets")]
+struct ListPets;
+
+fn main() {}

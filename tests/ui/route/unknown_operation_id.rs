@@ -1,0 +1,6 @@
+use contract_runtime::contract;
+
+#[contract("listPet")]
+async fn list_pets() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use contract_runtime::contract;
+
+#[contract("listPets", spec = "specs/yaml-syntax.yaml")]
+async fn list_pets() {}
+
+fn main() {}

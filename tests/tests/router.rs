@@ -13,7 +13,7 @@ async fn list_pets() -> &'static str {
 }
 
 #[contract("createPet")]
-async fn create_pet() -> (StatusCode, &'static str) {
+async fn create_pet(axum::Json(_pet): axum::Json<serde_json::Value>) -> (StatusCode, &'static str) {
     (StatusCode::CREATED, "created")
 }
 
@@ -38,17 +38,15 @@ async fn version() -> &'static str {
 }
 
 async fn call(app: &axum::Router, method: Method, uri: &str) -> (StatusCode, String) {
-    let response = app
-        .clone()
-        .oneshot(
-            Request::builder()
-                .method(method)
-                .uri(uri)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let builder = Request::builder().method(method.clone()).uri(uri);
+    let request = if method == Method::POST {
+        builder
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"id": 1, "name": "rex"}"#))
+    } else {
+        builder.body(Body::empty())
+    };
+    let response = app.clone().oneshot(request.unwrap()).await.unwrap();
     let status = response.status();
     let body = response.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8(body.to_vec()).unwrap())

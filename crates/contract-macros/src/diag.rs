@@ -30,3 +30,19 @@ impl Errors {
             .collect()
     }
 }
+
+/// `::core::assert!(report.is_empty(), "{}", report.as_str())` spanned over all of `over`:
+/// on stable there is no `Span::join`, so the `assert` ident takes the first token's span and
+/// the parenthesised arguments the last one's; rustc underlines from one to the other.
+pub fn spanned_assert(over: &impl ToTokens) -> TokenStream {
+    let tokens: Vec<proc_macro2::TokenTree> = over.to_token_stream().into_iter().collect();
+    let first = tokens.first().map_or_else(Span::call_site, |t| t.span());
+    let last = tokens.last().map_or(first, |t| t.span());
+    let ident = proc_macro2::Ident::new("assert", first);
+    let mut group = proc_macro2::Group::new(
+        proc_macro2::Delimiter::Parenthesis,
+        quote::quote!(report.is_empty(), "{}", report.as_str()),
+    );
+    group.set_span(last);
+    quote::quote_spanned!(first=> ::core::#ident! #group;)
+}

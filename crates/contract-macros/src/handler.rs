@@ -87,6 +87,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             return emit(&func, None, None, loaded.tracking, errors);
         }
     };
+    let mut type_checks = TokenStream::new();
     let op = match Selector::parse(&args.selector.value()) {
         Err(msg) => {
             errors.at(args.selector.span(), msg);
@@ -106,13 +107,16 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         if op.problems.is_empty() {
             check_path(spec, op, &func, &mut errors);
+            type_checks = crate::handler_types::check(spec, op, &func, &mut errors);
         }
     }
     // Only a clean binding is routable; a failed one is marked so `routes!` adds no cascade.
     let bound = op
         .filter(|op| op.problems.is_empty())
         .map(|op| (op, loaded.key.as_str()));
-    emit(&func, bound, Some(spec), loaded.tracking, errors)
+    let mut tracking = loaded.tracking;
+    tracking.extend(type_checks);
+    emit(&func, bound, Some(spec), tracking, errors)
 }
 
 /// R2 without type information: the shape of `Path<…>` against the template.

@@ -4,10 +4,15 @@
 //! Each entry point only converts between `proc_macro` and `proc_macro2`; the pipeline (parse,
 //! load, check, emit) lives in plain modules so that it can be unit-tested.
 
+mod derive_responses;
+mod derive_schema;
 mod diag;
+mod expect;
 mod handler;
+mod handler_types;
 mod load;
 mod routes;
+mod serde_attr;
 mod signature;
 
 use proc_macro::TokenStream;
@@ -23,4 +28,17 @@ pub fn contract(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn routes(input: TokenStream) -> TokenStream {
     routes::expand(input.into()).into()
+}
+
+/// Describes a type's wire shape and, when it is bound to a spec component, checks it.
+/// See `contract_runtime::Schema`.
+#[proc_macro_derive(Schema, attributes(schema))]
+pub fn derive_schema(input: TokenStream) -> TokenStream {
+    derive_schema::expand(input.into()).into()
+}
+
+/// Per-status responses of an operation. See `contract_runtime::Responses`.
+#[proc_macro_derive(Responses, attributes(response))]
+pub fn derive_responses(input: TokenStream) -> TokenStream {
+    derive_responses::expand(input.into()).into()
 }

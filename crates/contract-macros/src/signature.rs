@@ -81,6 +81,31 @@ pub fn snake_case(name: &str) -> String {
     }
 }
 
+/// The Rust type a schema maps to, as text (components by name).
+pub fn rust_type(spec: &Spec, loc: &contract_spec::Loc) -> String {
+    if let Some(Value::String(reference)) = spec.doc.get(loc).and_then(|v| v.get("$ref"))
+        && let Ok(target) = spec.doc.resolve_ref(loc.file, reference)
+        && let Some(name) = crate::expect::component_name(&target)
+    {
+        return name;
+    }
+    let Ok((loc, schema)) = spec.doc.deref(loc) else {
+        return "serde_json::Value".into();
+    };
+    let is = |t: &str| match schema.get("type") {
+        Some(Value::String(s)) => s == t,
+        Some(Value::Array(ts)) => ts.iter().any(|x| x == t),
+        _ => false,
+    };
+    if is("array") {
+        return format!("Vec<{}>", rust_type(spec, &loc.child("items")));
+    }
+    if is("object") || schema.get("properties").is_some() {
+        return "serde_json::Value".into();
+    }
+    param_type(spec, Some(&loc))
+}
+
 /// The Rust type a parameter schema maps to, as text.
 fn param_type(spec: &Spec, schema: Option<&contract_spec::Loc>) -> String {
     let Some(loc) = schema else {

@@ -30,8 +30,13 @@
 //! ```
 
 #[doc(hidden)]
-#[path = "private.rs"]
+#[path = "private/mod.rs"]
 pub mod __private;
+mod responses;
+mod schema;
+
+pub use responses::{Body, ResponseVariant, Responses};
+pub use schema::{Field, MapKey, Schema, Shape};
 
 /// Binds a handler to an operation of the spec and checks it at compile time.
 ///
@@ -62,3 +67,29 @@ pub use contract_macros::contract;
 /// with the signature it expects) unless `partial` is given, and when two handlers are bound
 /// to one operation.
 pub use contract_macros::routes;
+
+/// Derives [`trait@Schema`]: the type's wire shape, honouring serde's attributes. A type named
+/// like a component of the spec (or given `#[schema(name = "…")]`) is checked against that
+/// component where it is declared; others are inline shapes, checked where handlers use them.
+///
+/// ```ignore
+/// #[derive(Serialize, Deserialize, Schema)]
+/// struct Pet { id: i64, name: String, tag: Option<String> }
+///
+/// #[derive(Deserialize, Schema)]
+/// #[schema(name = "NewPet", spec = "api/openapi.yaml")]
+/// struct CreatePet { name: String, tag: Option<String> }
+/// ```
+pub use contract_macros::Schema;
+
+/// Derives [`trait@Responses`] and `axum::response::IntoResponse` for an enum with one variant
+/// per status: a unit variant for a response without a body, one payload otherwise.
+///
+/// ```ignore
+/// #[derive(Responses)]
+/// enum ShowPet {
+///     #[response(status = 200)] Found(Json<Pet>),
+///     #[response(status = 404)] Missing(Json<Problem>),
+/// }
+/// ```
+pub use contract_macros::Responses;

@@ -8,10 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
-use contract_runtime::{contract, routes};
+use contract_runtime::{Responses, Schema, contract, routes};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Schema)]
 #[serde(rename_all = "lowercase")]
 pub enum PetStatus {
     #[default]
@@ -20,7 +20,7 @@ pub enum PetStatus {
     Sold,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Schema)]
 pub struct Pet {
     pub id: i64,
     pub name: String,
@@ -29,7 +29,7 @@ pub struct Pet {
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Schema)]
 pub struct NewPet {
     pub name: String,
     pub tag: Option<String>,
@@ -38,19 +38,20 @@ pub struct NewPet {
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The query of `listPets`: an inline shape, checked against the parameters where it is used.
+#[derive(Debug, Deserialize, Schema)]
 pub struct ListParams {
     pub limit: Option<i32>,
     pub tag: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Schema)]
 pub struct Health {
     pub status: &'static str,
 }
 
 /// RFC 9457 problem details, the error body of every operation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Schema)]
 pub struct Problem {
     pub title: String,
     pub status: u16,
@@ -59,19 +60,55 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn response(status: StatusCode, detail: impl Into<String>) -> Response {
-        let body = Problem {
+    fn new(status: StatusCode, detail: impl Into<String>) -> Json<Problem> {
+        Json(Problem {
             title: status.canonical_reason().unwrap_or("error").to_string(),
             status: status.as_u16(),
             detail: Some(detail.into()),
-        };
-        (
-            status,
-            [("content-type", "application/problem+json")],
-            Json(body).into_response().into_body(),
-        )
-            .into_response()
+        })
     }
+
+    fn response(status: StatusCode, detail: impl Into<String>) -> Response {
+        (status, Problem::new(status, detail)).into_response()
+    }
+}
+
+/// `showPetById`, `showOwnedPet`: the pet, or 404.
+#[derive(Responses)]
+pub enum ShowPet {
+    #[response(status = 200)]
+    Found(Json<Pet>),
+    #[response(status = 404)]
+    Missing(Json<Problem>),
+}
+
+/// `createPet`: 201 with the new pet, or 422.
+#[derive(Responses)]
+pub enum CreatePet {
+    #[response(status = 201)]
+    Created(Json<Pet>),
+    #[response(status = 422)]
+    Invalid(Json<Problem>),
+}
+
+/// `updatePet`.
+#[derive(Responses)]
+pub enum UpdatePet {
+    #[response(status = 200)]
+    Updated(Json<Pet>),
+    #[response(status = 404)]
+    Missing(Json<Problem>),
+    #[response(status = 422)]
+    Invalid(Json<Problem>),
+}
+
+/// `deletePet`: 204 without a body, or 404.
+#[derive(Responses)]
+pub enum DeletePet {
+    #[response(status = 204)]
+    Deleted,
+    #[response(status = 404)]
+    Missing(Json<Problem>),
 }
 
 /// The in-memory store behind the handlers.
@@ -89,10 +126,10 @@ fn lock(state: &AppState) -> std::sync::MutexGuard<'_, Store> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn invalid(new: &NewPet) -> Option<Response> {
+fn invalid(new: &NewPet) -> Option<Json<Problem>> {
     let len = new.name.chars().count();
     (len == 0 || len > 64).then(|| {
-        Problem::response(
+        Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "`name` must have 1 to 64 characters",
         )
@@ -100,10 +137,16 @@ fn invalid(new: &NewPet) -> Option<Response> {
 }
 
 #[contract("listPets")]
-async fn list_pets(State(state): State<AppState>, Query(params): Query<ListParams>) -> Response {
+async fn list_pets(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Vec<Pet>>, Response> {
     let limit = params.limit.unwrap_or(100);
     if !(1..=100).contains(&limit) {
-        return Problem::response(StatusCode::BAD_REQUEST, "`limit` must be between 1 and 100");
+        return Err(Problem::response(
+            StatusCode::BAD_REQUEST,
+            "`limit` must be between 1 and 100",
+        ));
     }
     let store = lock(&state);
     let pets: Vec<Pet> = store
@@ -113,13 +156,13 @@ async fn list_pets(State(state): State<AppState>, Query(params): Query<ListParam
         .take(limit as usize)
         .cloned()
         .collect();
-    Json(pets).into_response()
+    Ok(Json(pets))
 }
 
 #[contract("createPet")]
-async fn create_pet(State(state): State<AppState>, Json(new): Json<NewPet>) -> Response {
+async fn create_pet(State(state): State<AppState>, Json(new): Json<NewPet>) -> CreatePet {
     if let Some(problem) = invalid(&new) {
-        return problem;
+        return CreatePet::Invalid(problem);
     }
     let mut store = lock(&state);
     store.next_id += 1;
@@ -131,14 +174,17 @@ async fn create_pet(State(state): State<AppState>, Json(new): Json<NewPet>) -> R
         owner: new.owner,
     };
     store.pets.insert(pet.id, pet.clone());
-    (StatusCode::CREATED, Json(pet)).into_response()
+    CreatePet::Created(Json(pet))
 }
 
 #[contract("GET /pets/{petId}")]
-async fn show_pet(State(state): State<AppState>, Path(pet_id): Path<i64>) -> Response {
+async fn show_pet(State(state): State<AppState>, Path(pet_id): Path<i64>) -> ShowPet {
     match lock(&state).pets.get(&pet_id) {
-        Some(pet) => Json(pet.clone()).into_response(),
-        None => Problem::response(StatusCode::NOT_FOUND, format!("no pet {pet_id}")),
+        Some(pet) => ShowPet::Found(Json(pet.clone())),
+        None => ShowPet::Missing(Problem::new(
+            StatusCode::NOT_FOUND,
+            format!("no pet {pet_id}"),
+        )),
     }
 }
 
@@ -147,13 +193,16 @@ async fn update_pet(
     State(state): State<AppState>,
     Path(pet_id): Path<i64>,
     Json(new): Json<NewPet>,
-) -> Response {
+) -> UpdatePet {
     if let Some(problem) = invalid(&new) {
-        return problem;
+        return UpdatePet::Invalid(problem);
     }
     let mut store = lock(&state);
     let Some(pet) = store.pets.get_mut(&pet_id) else {
-        return Problem::response(StatusCode::NOT_FOUND, format!("no pet {pet_id}"));
+        return UpdatePet::Missing(Problem::new(
+            StatusCode::NOT_FOUND,
+            format!("no pet {pet_id}"),
+        ));
     };
     *pet = Pet {
         id: pet_id,
@@ -162,14 +211,17 @@ async fn update_pet(
         status: new.status,
         owner: new.owner,
     };
-    Json(pet.clone()).into_response()
+    UpdatePet::Updated(Json(pet.clone()))
 }
 
 #[contract("deletePet")]
-async fn delete_pet(State(state): State<AppState>, Path(pet_id): Path<i64>) -> Response {
+async fn delete_pet(State(state): State<AppState>, Path(pet_id): Path<i64>) -> DeletePet {
     match lock(&state).pets.remove(&pet_id) {
-        Some(_) => StatusCode::NO_CONTENT.into_response(),
-        None => Problem::response(StatusCode::NOT_FOUND, format!("no pet {pet_id}")),
+        Some(_) => DeletePet::Deleted,
+        None => DeletePet::Missing(Problem::new(
+            StatusCode::NOT_FOUND,
+            format!("no pet {pet_id}"),
+        )),
     }
 }
 
@@ -177,15 +229,15 @@ async fn delete_pet(State(state): State<AppState>, Path(pet_id): Path<i64>) -> R
 async fn show_owned_pet(
     State(state): State<AppState>,
     Path((owner_id, pet_id)): Path<(String, i64)>,
-) -> Response {
+) -> ShowPet {
     match lock(&state).pets.get(&pet_id) {
         Some(pet) if pet.owner.as_deref() == Some(owner_id.as_str()) => {
-            Json(pet.clone()).into_response()
+            ShowPet::Found(Json(pet.clone()))
         }
-        _ => Problem::response(
+        _ => ShowPet::Missing(Problem::new(
             StatusCode::NOT_FOUND,
             format!("owner {owner_id} has no pet {pet_id}"),
-        ),
+        )),
     }
 }
 

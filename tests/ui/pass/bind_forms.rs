@@ -1,6 +1,7 @@
 //! Every accepted way to name an operation and to extract path parameters.
 use axum::extract::Path;
 use contract_runtime::{contract, routes};
+use contract_runtime::Schema;
 use serde::Deserialize;
 
 #[contract("listPets")]
@@ -19,7 +20,7 @@ pub(crate) async fn delete_pet(axum::extract::Path(pet_id): axum::extract::Path<
     let _ = pet_id;
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Schema)]
 struct OwnedPet {
     #[serde(rename = "ownerId")]
     owner_id: String,

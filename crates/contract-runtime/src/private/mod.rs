@@ -1,6 +1,31 @@
 //! Items the macros' generated code refers to. Not public API: no stability guarantees.
 
+pub mod expect;
+
+pub use expect::*;
+
+pub use crate::responses::{Body, ResponseVariant, Responses};
+pub use crate::schema::{Field, Schema, Shape};
 pub use axum::Router;
+pub use axum::http::StatusCode;
+pub use axum::response::{IntoResponse, Response};
+
+use core::marker::PhantomData;
+
+/// Whether a return type describes its responses: `Probe::<T>::RESPONSES` is `Some` when
+/// `T: Responses` (the inherent const wins) and `None` otherwise (the trait's default), so an
+/// opaque return type is accepted and left to run-time validation.
+pub struct Probe<T: ?Sized>(PhantomData<T>);
+
+impl<T: Responses + ?Sized> Probe<T> {
+    pub const RESPONSES: Option<&'static [ResponseVariant]> = Some(T::RESPONSES);
+}
+
+pub trait ProbeFallback {
+    const RESPONSES: Option<&'static [ResponseVariant]> = None;
+}
+
+impl<T: ?Sized> ProbeFallback for Probe<T> {}
 pub use axum::routing::{MethodFilter, on};
 
 /// Implemented by the hidden marker type `#[contract]` defines next to each handler (a braced
@@ -15,21 +40,6 @@ pub trait Operation {
     const PATH: &'static str;
     /// Message for a second handler bound to the same operation.
     const DUPLICATE: &'static str;
-}
-
-pub const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// How many handlers each operation has.

@@ -1,0 +1,547 @@
+//! `#[derive(Schema)]`: describes a type's wire shape for the checks, and checks a type bound
+//! to a spec component against it where the type is declared.
+
+use contract_spec::Spec;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+
+use crate::diag::Errors;
+use crate::expect::{Expecter, component_loc};
+use crate::load;
+use crate::serde_attr::{self, Container, Member};
+use crate::signature;
+
+struct SchemaOpts {
+    name: Option<syn::LitStr>,
+    spec: Option<syn::LitStr>,
+}
+
+fn schema_opts(attrs: &[syn::Attribute], errors: &mut Errors) -> SchemaOpts {
+    let mut opts = SchemaOpts {
+        name: None,
+        spec: None,
+    };
+    for attr in attrs.iter().filter(|a| a.path().is_ident("schema")) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("name") {
+                opts.name = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("spec") {
+                opts.spec = Some(meta.value()?.parse()?);
+            } else {
+                return Err(meta.error(
+                    "unknown `schema` option: expected `name = \"Component\"` or `spec = \"path\"`",
+                ));
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+    opts
+}
+
+struct FieldModel<'a> {
+    ident: Option<&'a syn::Ident>,
+    ty: &'a syn::Type,
+    wire: String,
+    attrs: Member,
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    signature::extractor_arg(ty, "Option").is_some()
+}
+
+const RT: &str = "::contract_runtime";
+
+fn rt() -> TokenStream {
+    RT.parse().unwrap_or_default()
+}
+
+fn field_tokens(f: &FieldModel<'_>, container: &Container) -> TokenStream {
+    let rt = rt();
+    let ty = f.ty;
+    let name = &f.wire;
+    let optional = f.attrs.default || container.default || f.attrs.skip_de || is_option(ty);
+    let omittable = f.attrs.skip_serializing_if;
+    let shape = if f.attrs.custom {
+        quote!(&#rt::Shape::Any)
+    } else {
+        quote!(&<#ty as #rt::Schema>::SHAPE)
+    };
+    let flatten = if f.attrs.flatten {
+        quote!(<#ty as #rt::Schema>::FIELDS)
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    quote!(#rt::Field { name: #name, shape: #shape, optional: #optional, omittable: #omittable, flatten: #flatten })
+}
+
+/// Fields on the wire (skipped ones dropped), with their serde names.
+fn wire_fields<'a>(
+    fields: &'a syn::Fields,
+    container: &Container,
+    errors: &mut Errors,
+) -> Vec<FieldModel<'a>> {
+    fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let attrs = serde_attr::member(&f.attrs, errors);
+            if attrs.skip_ser && attrs.skip_de {
+                return None;
+            }
+            let wire = match (&attrs.rename, &f.ident) {
+                (Some(r), _) => r.clone(),
+                (None, Some(ident)) => {
+                    let raw = serde_attr::unraw(ident);
+                    container
+                        .rename_all
+                        .map_or(raw.clone(), |rule| rule.field(&raw))
+                }
+                (None, None) => i.to_string(),
+            };
+            Some(FieldModel {
+                ident: f.ident.as_ref(),
+                ty: &f.ty,
+                wire,
+                attrs,
+            })
+        })
+        .collect()
+}
+
+fn variant_wire(v: &syn::Variant, container: &Container, attrs: &Member) -> String {
+    attrs.rename.clone().unwrap_or_else(|| {
+        let raw = serde_attr::unraw(&v.ident);
+        container
+            .rename_all
+            .map_or(raw.clone(), |rule| rule.variant(&raw))
+    })
+}
+
+pub fn expand(input: TokenStream) -> TokenStream {
+    let input: syn::DeriveInput = match syn::parse2(input) {
+        Ok(i) => i,
+        Err(e) => return e.to_compile_error(),
+    };
+    let mut errors = Errors::default();
+    let opts = schema_opts(&input.attrs, &mut errors);
+    let container = serde_attr::container(&input.attrs, &mut errors);
+    let rt = rt();
+    let ident = &input.ident;
+
+    // The shape as an unbound type, and the fields when it is an object.
+    let mut fields_tokens = quote!(::core::option::Option::None);
+    let mut struct_fields: Vec<FieldModel<'_>> = Vec::new();
+    let mut unit_variants: Vec<(&syn::Variant, String)> = Vec::new();
+    let inline = match &input.data {
+        syn::Data::Struct(s) => match &s.fields {
+            syn::Fields::Named(_) if !container.transparent => {
+                struct_fields = wire_fields(&s.fields, &container, &mut errors);
+                let tokens: Vec<TokenStream> = struct_fields
+                    .iter()
+                    .map(|f| field_tokens(f, &container))
+                    .collect();
+                fields_tokens = quote!(::core::option::Option::Some(&[#(#tokens),*]));
+                quote!(#rt::Shape::Object(&[#(#tokens),*]))
+            }
+            fields if fields.len() == 1 => {
+                // Newtype and `transparent`: the wire shape is the inner type's.
+                let inner = fields.iter().next().map(|f| &f.ty);
+                fields_tokens = quote!(<#inner as #rt::Schema>::FIELDS);
+                quote!(<#inner as #rt::Schema>::SHAPE)
+            }
+            syn::Fields::Unit => quote!(#rt::Shape::Unit),
+            _ => quote!(#rt::Shape::Unsupported("a tuple struct (a JSON array of mixed items)")),
+        },
+        syn::Data::Enum(e) => enum_shape(e, &container, &mut unit_variants, &mut errors),
+        syn::Data::Union(_) => {
+            errors.at(ident.span(), "`Schema` cannot be derived for a union");
+            quote!(#rt::Shape::Any)
+        }
+    };
+
+    // Binding to a component: by `name`, or by the type's own name when the spec has it.
+    let mut checks = TokenStream::new();
+    let mut tracking = TokenStream::new();
+    let mut bound: Option<String> = None;
+    let wants = opts
+        .name
+        .as_ref()
+        .map(syn::LitStr::value)
+        .unwrap_or_else(|| ident.to_string());
+    let explicit = opts.name.is_some() || opts.spec.is_some();
+    match load::load(opts.spec.as_ref()) {
+        Ok(loaded) => {
+            tracking = loaded.tracking;
+            match loaded.spec.as_ref() {
+                Ok(spec) => {
+                    let has = spec.doc.get(&component_loc(&wants)).is_some();
+                    if has {
+                        bound = Some(wants.clone());
+                        if input.generics.params.is_empty() {
+                            checks = check_component(
+                                spec,
+                                &wants,
+                                &input,
+                                &struct_fields,
+                                &unit_variants,
+                                &inline,
+                                &fields_tokens,
+                                &mut errors,
+                            );
+                        }
+                    } else if let Some(lit) = &opts.name {
+                        let names: Vec<String> = spec
+                            .doc
+                            .root()
+                            .pointer("/components/schemas")
+                            .and_then(|v| v.as_object())
+                            .map(|m| m.keys().cloned().collect())
+                            .unwrap_or_default();
+                        let mut msg = format!(
+                            "no component `{wants}` in `{}` (`#/components/schemas/{wants}`)",
+                            spec.root_display()
+                        );
+                        if let Some(near) = contract_spec::suggest::nearest(
+                            &wants,
+                            names.iter().map(String::as_str),
+                        )
+                        .first()
+                        {
+                            msg.push_str(&format!("\nhelp: did you mean `{near}`?"));
+                        }
+                        errors.at(lit.span(), msg);
+                    }
+                }
+                Err(e) if explicit => errors.at(
+                    opts.name
+                        .as_ref()
+                        .or(opts.spec.as_ref())
+                        .map_or_else(Span::call_site, |l| l.span()),
+                    e,
+                ),
+                Err(_) => {}
+            }
+        }
+        // No spec for this crate: an inline shape, unless a component was asked for.
+        Err(e) if explicit => errors.push(e),
+        Err(_) => {}
+    }
+
+    let shape = match &bound {
+        Some(name) => quote!(#rt::Shape::Named(#name)),
+        None => inline.clone(),
+    };
+    let mut generics = input.generics.clone();
+    for param in generics.type_params_mut() {
+        param.bounds.push(syn::parse_quote!(#rt::Schema));
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let errors = errors.into_tokens();
+    quote! {
+        impl #impl_generics #rt::Schema for #ident #ty_generics #where_clause {
+            const SHAPE: #rt::Shape = #shape;
+            const FIELDS: ::core::option::Option<&'static [#rt::Field]> = #fields_tokens;
+        }
+        #checks
+        #tracking
+        #errors
+    }
+}
+
+fn enum_shape<'a>(
+    e: &'a syn::DataEnum,
+    container: &Container,
+    unit_variants: &mut Vec<(&'a syn::Variant, String)>,
+    errors: &mut Errors,
+) -> TokenStream {
+    let rt = rt();
+    let all_unit = e
+        .variants
+        .iter()
+        .all(|v| matches!(v.fields, syn::Fields::Unit));
+    if all_unit && !container.untagged && container.tag.is_none() {
+        let mut names = Vec::new();
+        for v in &e.variants {
+            let attrs = serde_attr::member(&v.attrs, errors);
+            if attrs.skip_ser && attrs.skip_de {
+                continue;
+            }
+            let wire = variant_wire(v, container, &attrs);
+            if !attrs.other {
+                names.push(wire.clone());
+            }
+            unit_variants.push((v, wire));
+        }
+        return quote!(#rt::Shape::Enum(&[#(#names),*]));
+    }
+    if !container.untagged && container.tag.is_none() {
+        return quote!(#rt::Shape::Unsupported(
+            "an externally tagged enum (serde's default for enums with data), which OpenAPI cannot describe: use `#[serde(tag = \"…\")]` or `#[serde(untagged)]`"
+        ));
+    }
+    let mut shapes = Vec::new();
+    for v in &e.variants {
+        let attrs = serde_attr::member(&v.attrs, errors);
+        if attrs.skip_ser && attrs.skip_de {
+            continue;
+        }
+        let wire = variant_wire(v, container, &attrs);
+        let payload_fields: Vec<TokenStream> = match &v.fields {
+            syn::Fields::Named(_) => wire_fields(&v.fields, container, errors)
+                .iter()
+                .map(|f| field_tokens(f, &Container::default()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let payload = match &v.fields {
+            syn::Fields::Named(_) => quote!(#rt::Shape::Object(&[#(#payload_fields),*])),
+            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                let ty = &f.unnamed[0].ty;
+                quote!(<#ty as #rt::Schema>::SHAPE)
+            }
+            syn::Fields::Unit => quote!(#rt::Shape::Unit),
+            syn::Fields::Unnamed(_) => quote!(#rt::Shape::Unsupported("a tuple variant")),
+        };
+        let shape = match (&container.tag, &container.content) {
+            (None, _) => payload,
+            (Some(tag), Some(content)) => quote!(#rt::Shape::Object(&[
+                #rt::Field { name: #tag, shape: &#rt::Shape::Enum(&[#wire]), optional: false, omittable: false, flatten: None },
+                #rt::Field { name: #content, shape: &#payload, optional: false, omittable: false, flatten: None },
+            ])),
+            (Some(tag), None) => {
+                let flattened = match &v.fields {
+                    syn::Fields::Named(_) => {
+                        quote!(::core::option::Option::Some(&[#(#payload_fields),*]))
+                    }
+                    syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                        let ty = &f.unnamed[0].ty;
+                        quote!(<#ty as #rt::Schema>::FIELDS)
+                    }
+                    _ => quote!(::core::option::Option::Some(&[])),
+                };
+                quote!(#rt::Shape::Object(&[
+                    #rt::Field { name: #tag, shape: &#rt::Shape::Enum(&[#wire]), optional: false, omittable: false, flatten: None },
+                    #rt::Field { name: "", shape: &#rt::Shape::Any, optional: false, omittable: false, flatten: #flattened },
+                ]))
+            }
+        };
+        shapes.push(shape);
+    }
+    quote!(#rt::Shape::OneOf(&[#(#shapes),*]))
+}
+
+/// A type bound to a component: check it where it is declared.
+#[allow(clippy::too_many_arguments)]
+fn check_component(
+    spec: &Spec,
+    component: &str,
+    input: &syn::DeriveInput,
+    fields: &[FieldModel<'_>],
+    unit_variants: &[(&syn::Variant, String)],
+    inline: &TokenStream,
+    fields_tokens: &TokenStream,
+    errors: &mut Errors,
+) -> TokenStream {
+    let ident = &input.ident;
+    let loc = component_loc(component);
+    let place = spec.doc.place(&loc);
+    let expecter = Expecter::new(spec);
+    let schema = spec
+        .doc
+        .deref(&loc)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let rt = rt();
+
+    let named_struct =
+        matches!(&input.data, syn::Data::Struct(s) if matches!(s.fields, syn::Fields::Named(_)));
+    let has_flatten = fields.iter().any(|f| f.attrs.flatten);
+    if named_struct && !has_flatten {
+        let Some(model) = expecter.object_model(&loc) else {
+            errors.at(
+                ident.span(),
+                format!("component `{component}` is not an object schema, but `{ident}` is a struct with named fields\nspec: {place}"),
+            );
+            return TokenStream::new();
+        };
+        let mut out = TokenStream::new();
+        for f in fields {
+            let Some(field_ident) = f.ident else { continue };
+            let Some(prop) = model.get(&f.wire) else {
+                if !model.extra {
+                    let mut msg = format!(
+                        "`{ident}` has a field `{}`, but component `{component}` has no such property\nspec: {place}",
+                        f.wire
+                    );
+                    let names = model.props.iter().map(|p| p.name.as_str());
+                    match contract_spec::suggest::nearest(&f.wire, names).first() {
+                        Some(near) => msg.push_str(&format!(
+                            "\nhelp: did you mean `{near}`? (rename the field, or add `#[serde(rename = \"{near}\")]`)"
+                        )),
+                        None => msg.push_str(&format!(
+                            "\nhelp: the properties are {}",
+                            model.props.iter().map(|p| format!("`{}`", p.name)).collect::<Vec<_>>().join(", ")
+                        )),
+                    }
+                    errors.at(field_ident.span(), msg);
+                }
+                continue;
+            };
+            let prop_place = prop
+                .loc
+                .as_ref()
+                .map_or_else(|| place.clone(), |l| spec.doc.place(l));
+            if model.strictly_required(&prop.name) && !prop.nullable && is_option(f.ty) {
+                errors.on(
+                    f.ty,
+                    format!(
+                        "property `{}` of component `{component}` is required and not nullable, but the field is an `Option`\nspec: {prop_place}\nhelp: drop the `Option`, or mark the property `nullable` in the spec",
+                        prop.name
+                    ),
+                );
+                continue;
+            }
+            if model.strictly_required(&prop.name) && f.attrs.skip_serializing_if {
+                errors.at(
+                    field_ident.span(),
+                    format!(
+                        "property `{}` of component `{component}` is required, but `skip_serializing_if` may leave it out\nspec: {prop_place}",
+                        prop.name
+                    ),
+                );
+                continue;
+            }
+            if f.attrs.custom {
+                continue;
+            }
+            let Some(prop_loc) = &prop.loc else { continue };
+            let mut expect = expecter.expect(prop_loc);
+            if !model.strictly_required(&prop.name) || prop.nullable {
+                expect = quote!(#rt::__private::Expect::Nullable(&#expect));
+            }
+            let ty = f.ty;
+            let header = format!(
+                "field `{field_ident}` of `{ident}` does not match property `{}` of component `{component}`:",
+                prop.name
+            );
+            let footer = format!("\nspec: {prop_place}");
+            out.extend(const_check(
+                ty,
+                quote!(<#ty as #rt::Schema>::SHAPE),
+                quote!(None),
+                expect,
+                &header,
+                &footer,
+            ));
+        }
+        let present: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+        for prop in &model.props {
+            if model.strictly_required(&prop.name) && !present.contains(&prop.name.as_str()) {
+                let ty = prop.loc.as_ref().map_or_else(
+                    || "serde_json::Value".to_string(),
+                    |l| signature::rust_type(spec, l),
+                );
+                let ty = if prop.nullable {
+                    format!("Option<{ty}>")
+                } else {
+                    ty
+                };
+                errors.at(
+                    ident.span(),
+                    format!(
+                        "`{ident}` is missing the required property `{}` of component `{component}`\nspec: {}\nhelp: add `{}: {ty},`",
+                        prop.name,
+                        prop.loc.as_ref().map_or_else(|| place.clone(), |l| spec.doc.place(l)),
+                        signature::snake_case(&prop.name),
+                    ),
+                );
+            }
+        }
+        return out;
+    }
+
+    if !unit_variants.is_empty() {
+        let Some(values) = schema.get("enum").and_then(|e| e.as_array()) else {
+            errors.at(
+                ident.span(),
+                format!("`{ident}` is a unit-only enum, but component `{component}` has no `enum` values\nspec: {place}"),
+            );
+            return TokenStream::new();
+        };
+        let values: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
+        for (variant, wire) in unit_variants {
+            if !values.contains(&wire.as_str()) {
+                let mut msg = format!(
+                    "variant `{}` of `{ident}` is `{wire}` on the wire, which is not a value of component `{component}`'s enum\nspec: {place}",
+                    variant.ident
+                );
+                if let Some(near) =
+                    contract_spec::suggest::nearest(wire, values.iter().copied()).first()
+                {
+                    msg.push_str(&format!(
+                        "\nhelp: did you mean `{near}`? (add `#[serde(rename = \"{near}\")]`)"
+                    ));
+                } else {
+                    msg.push_str(&format!(
+                        "\nhelp: the values are {}",
+                        values
+                            .iter()
+                            .map(|v| format!("`{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+                errors.at(variant.ident.span(), msg);
+            }
+        }
+        let has_other = matches!(&input.data, syn::Data::Enum(e) if e.variants.iter().any(|v| serde_attr::member(&v.attrs, &mut Errors::default()).other));
+        for value in &values {
+            if !unit_variants.iter().any(|(_, w)| w == value) && !has_other {
+                errors.at(
+                    ident.span(),
+                    format!("component `{component}`'s enum value `{value}` has no variant in `{ident}`\nspec: {place}\nhelp: add a variant for it (with `#[serde(rename = \"{value}\")]` if its name differs)"),
+                );
+            }
+        }
+        return TokenStream::new();
+    }
+
+    // Everything else (flattened structs, enums with data, newtypes): one check of the whole shape.
+    let expect = expecter.expect_component_body(component);
+    let header = format!("`{ident}` does not match component `{component}`:");
+    let footer = format!("\nspec: {place}");
+    const_check(
+        ident,
+        inline.clone(),
+        fields_tokens.clone(),
+        expect,
+        &header,
+        &footer,
+    )
+}
+
+/// A const item that fails compilation with the comparison's report.
+pub fn const_check(
+    over: &impl quote::ToTokens,
+    shape: TokenStream,
+    fields: TokenStream,
+    expect: TokenStream,
+    header: &str,
+    footer: &str,
+) -> TokenStream {
+    let span = over
+        .to_token_stream()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span());
+    let assert = crate::diag::spanned_assert(over);
+    quote_spanned! {span=>
+        const _: () = {
+            let report = ::contract_runtime::__private::diff_value(&#shape, #fields, &#expect, #header, #footer);
+            #assert
+        };
+    }
+}

@@ -1,0 +1,517 @@
+//! The handler checks that need type information (R2 types, R3, R5, R6): emitted as const
+//! items that compare each extractor's and the return type's `Schema` with the operation.
+
+use contract_spec::{Loc, Operation, ParamIn, Spec};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use serde_json::Value;
+use syn::spanned::Spanned;
+
+use crate::diag::{Errors, spanned_assert};
+use crate::expect::Expecter;
+use crate::signature::{self, extractor_arg};
+
+/// Extractors that read the request body.
+const BODY_EXTRACTORS: &[&str] = &[
+    "Json",
+    "Form",
+    "Bytes",
+    "String",
+    "Body",
+    "Multipart",
+    "RawForm",
+    "Request",
+];
+
+/// Return types whose status and body are only known at run time.
+const OPAQUE_RETURNS: &[&str] = &[
+    "Response",
+    "StatusCode",
+    "Html",
+    "Redirect",
+    "String",
+    "str",
+    "Bytes",
+    "Vec",
+    "NoContent",
+    "Sse",
+    "Body",
+    "Cow",
+    "Box",
+    "ErrorResponse",
+    "Infallible",
+];
+
+struct Ctx<'a> {
+    spec: &'a Spec,
+    op: &'a Operation,
+    expecter: Expecter<'a>,
+    place: String,
+    sketch: String,
+}
+
+/// Whether a type can be named from a const item next to the fn (no fn generics, no named
+/// lifetimes).
+fn nameable(ty: &syn::Type, generics: &[String]) -> bool {
+    let text = ty.to_token_stream().to_string();
+    !text
+        .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '\'')
+        .any(|tok| {
+            (tok.starts_with('\'') && tok != "'static" && tok != "'_")
+                || generics.iter().any(|g| g == tok)
+        })
+}
+
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(tp) => tp.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => last_ident(&r.elem),
+        _ => None,
+    }
+}
+
+fn tokens_text(t: &impl ToTokens) -> String {
+    t.to_token_stream()
+        .to_string()
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace("< ", "<")
+        .replace(" ,", ",")
+        .replace(" :: ", "::")
+        .replace("& ", "&")
+}
+
+pub fn check(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Errors) -> TokenStream {
+    let generics: Vec<String> = func
+        .sig
+        .generics
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            syn::GenericParam::Type(t) => Some(t.ident.to_string()),
+            syn::GenericParam::Const(c) => Some(c.ident.to_string()),
+            syn::GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    let ctx = Ctx {
+        spec,
+        op,
+        expecter: Expecter::new(spec),
+        place: spec.doc.place(&op.loc).to_string(),
+        sketch: signature::handler_sketch(spec, op),
+    };
+    let mut out = TokenStream::new();
+    let mut has_query = false;
+    let mut body: Option<(&syn::Type, String)> = None;
+    for input in &func.sig.inputs {
+        let syn::FnArg::Typed(arg) = input else {
+            continue;
+        };
+        let ty = &*arg.ty;
+        let Some(kind) = last_ident(ty) else { continue };
+        if let Some(inner) = extractor_arg(ty, "Query") {
+            has_query = true;
+            if nameable(inner, &generics) {
+                out.extend(check_query(&ctx, inner));
+            }
+        } else if let Some(inner) = extractor_arg(ty, "Path") {
+            if nameable(inner, &generics) {
+                out.extend(check_path_types(&ctx, inner));
+            }
+        } else if BODY_EXTRACTORS.contains(&kind.as_str()) {
+            body = Some((ty, kind));
+        }
+    }
+    let required_query: Vec<&str> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParamIn::Query && p.required)
+        .map(|p| p.name.as_str())
+        .collect();
+    if !has_query && !required_query.is_empty() {
+        errors.at(
+            func.sig.ident.span(),
+            format!(
+                "{} requires the query parameter{} {}, but the handler has no `Query` extractor\nspec: {}\nhelp: {}",
+                op.label(),
+                if required_query.len() == 1 { "" } else { "s" },
+                required_query.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                ctx.place,
+                ctx.sketch
+            ),
+        );
+    }
+    out.extend(check_body(&ctx, func, body, &generics, errors));
+    if let syn::ReturnType::Type(_, ret) = &func.sig.output {
+        out.extend(check_return(&ctx, ret, &generics));
+    }
+    out
+}
+
+fn param_props(ctx: &Ctx<'_>, location: ParamIn) -> (Vec<TokenStream>, Vec<String>) {
+    let mut props = Vec::new();
+    let mut names = Vec::new();
+    for p in ctx.op.parameters.iter().filter(|p| p.location == location) {
+        let name = &p.name;
+        let required = p.required;
+        let expect = match &p.schema {
+            Some(loc) => ctx.expecter.expect(loc),
+            None => quote!(::contract_runtime::__private::Expect::Any),
+        };
+        props.push(quote!(::contract_runtime::__private::Prop { name: #name, expect: &#expect, required: #required }));
+        let ty = p
+            .schema
+            .as_ref()
+            .map_or_else(|| "String".into(), |l| signature::rust_type(ctx.spec, l));
+        names.push(format!(
+            "`{name}` ({ty}{})",
+            if required { "" } else { ", optional" }
+        ));
+    }
+    (props, names)
+}
+
+fn check_query(ctx: &Ctx<'_>, inner: &syn::Type) -> TokenStream {
+    let (props, names) = param_props(ctx, ParamIn::Query);
+    let header = format!(
+        "`Query<{}>` does not match the query parameters of {}:",
+        tokens_text(inner),
+        ctx.op.label()
+    );
+    let footer = format!(
+        "\nspec: {}\nhelp: {}",
+        ctx.place,
+        if names.is_empty() {
+            "the operation has no query parameters: remove the `Query` extractor".to_string()
+        } else {
+            format!("the query parameters are {}", names.join(", "))
+        }
+    );
+    let span = inner.span();
+    let assert = spanned_assert(inner);
+    quote_spanned! {span=>
+        const _: () = {
+            let report = ::contract_runtime::__private::diff_params(
+                &<#inner as ::contract_runtime::Schema>::SHAPE,
+                <#inner as ::contract_runtime::Schema>::FIELDS,
+                &[#(#props),*], #header, #footer,
+            );
+            #assert
+        };
+    }
+}
+
+fn check_path_types(ctx: &Ctx<'_>, inner: &syn::Type) -> TokenStream {
+    let template = &ctx.op.template_params;
+    let props_for = |name: &str| -> TokenStream {
+        let param = ctx.op.path_params().find(|p| p.name == name);
+        let expect = match param.and_then(|p| p.schema.as_ref()) {
+            Some(loc) => ctx.expecter.expect(loc),
+            None => quote!(::contract_runtime::__private::Expect::Any),
+        };
+        quote!(::contract_runtime::__private::Prop { name: #name, expect: &#expect, required: true })
+    };
+    let footer = format!(
+        "\nspec: {}\nhelp: write `{}`",
+        ctx.place,
+        signature::path_extractor(ctx.spec, ctx.op)
+    );
+    match inner {
+        syn::Type::Tuple(tuple) if tuple.elems.len() == template.len() => {
+            let mut out = TokenStream::new();
+            for (elem, name) in tuple.elems.iter().zip(template) {
+                let prop = props_for(name);
+                let header = format!(
+                    "path parameter `{name}` of {} does not match `{}`:",
+                    ctx.op.label(),
+                    tokens_text(elem)
+                );
+                let span = elem.span();
+                let assert = spanned_assert(elem);
+                out.extend(quote_spanned! {span=>
+                    const _: () = {
+                        let report = ::contract_runtime::__private::diff_path_single(
+                            &<#elem as ::contract_runtime::Schema>::SHAPE, ::core::option::Option::None, &[#prop], #header, #footer,
+                        );
+                        #assert
+                    };
+                });
+            }
+            out
+        }
+        syn::Type::Tuple(_) => TokenStream::new(), // count mismatch: reported by the macro itself
+        _ if template.is_empty() => TokenStream::new(),
+        _ => {
+            let props: Vec<TokenStream> = template.iter().map(|n| props_for(n)).collect();
+            let header = format!(
+                "`Path<{}>` does not match the path parameters of {}:",
+                tokens_text(inner),
+                ctx.op.label()
+            );
+            let span = inner.span();
+            let assert = spanned_assert(inner);
+            quote_spanned! {span=>
+                const _: () = {
+                    let report = ::contract_runtime::__private::diff_path_single(
+                        &<#inner as ::contract_runtime::Schema>::SHAPE,
+                        <#inner as ::contract_runtime::Schema>::FIELDS,
+                        &[#(#props),*], #header, #footer,
+                    );
+                    #assert
+                };
+            }
+        }
+    }
+}
+
+fn is_json_media(media: &str) -> bool {
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    m == "application/json" || m.ends_with("+json") || m == "*/*" || m == "application/*"
+}
+
+/// The media types of a `content` map and the JSON one's schema location.
+fn content(spec: &Spec, at: &Loc) -> (Vec<String>, Option<Loc>, Option<Loc>) {
+    let Ok((loc, value)) = spec.doc.deref(at) else {
+        return (Vec::new(), None, None);
+    };
+    let Some(Value::Object(map)) = value.get("content") else {
+        return (Vec::new(), None, None);
+    };
+    let media: Vec<String> = map.keys().cloned().collect();
+    let schema_of = |pred: &dyn Fn(&str) -> bool| {
+        map.iter()
+            .find(|(m, v)| pred(m) && v.get("schema").is_some())
+            .map(|(m, _)| loc.child("content").child(m).child("schema"))
+    };
+    let json = schema_of(&|m| is_json_media(m));
+    let form = schema_of(&|m: &str| m.starts_with("application/x-www-form-urlencoded"));
+    (media, json, form)
+}
+
+fn check_body(
+    ctx: &Ctx<'_>,
+    func: &syn::ItemFn,
+    body: Option<(&syn::Type, String)>,
+    generics: &[String],
+    errors: &mut Errors,
+) -> TokenStream {
+    let op = ctx.op;
+    let request_body = op
+        .request_body
+        .as_ref()
+        .and_then(|loc| ctx.spec.doc.deref(loc).ok());
+    let Some((ty, kind)) = body else {
+        if let Some((loc, value)) = &request_body
+            && value
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+        {
+            let (media, _, _) = content(ctx.spec, loc);
+            errors.at(
+                func.sig.ident.span(),
+                format!(
+                    "{} requires a request body ({}), but the handler does not extract one\nspec: {}\nhelp: {}",
+                    op.label(),
+                    media.join(", "),
+                    ctx.spec.doc.place(loc),
+                    ctx.sketch
+                ),
+            );
+        }
+        return TokenStream::new();
+    };
+    let Some((loc, _)) = &request_body else {
+        errors.on(
+            ty,
+            format!(
+                "{} has no request body, but the handler extracts `{kind}`\nspec: {}\nhelp: remove the body extractor, or declare a `requestBody` in the spec",
+                op.label(),
+                ctx.place
+            ),
+        );
+        return TokenStream::new();
+    };
+    let (media, json, form) = content(ctx.spec, loc);
+    let place = ctx.spec.doc.place(loc);
+    let (schema, wanted) = match kind.as_str() {
+        "Json" => (json, "a JSON media type (application/json)"),
+        "Form" => (form, "application/x-www-form-urlencoded"),
+        _ => return TokenStream::new(),
+    };
+    let Some(inner) = extractor_arg(ty, &kind) else {
+        return TokenStream::new();
+    };
+    let Some(schema) = schema else {
+        errors.on(
+            ty,
+            format!(
+                "the request body of {} is {}, not {wanted}\nspec: {place}\nhelp: extract it as one of the declared media types",
+                op.label(),
+                if media.is_empty() { "declared without content".to_string() } else { media.join(", ") }
+            ),
+        );
+        return TokenStream::new();
+    };
+    if !nameable(inner, generics) {
+        return TokenStream::new();
+    }
+    let expect = ctx.expecter.expect(&schema);
+    let header = format!(
+        "the request body `{}` does not match {}:",
+        tokens_text(inner),
+        op.label()
+    );
+    let footer = format!(
+        "\nspec: {}\nhelp: the body schema is `{}`",
+        ctx.spec.doc.place(&schema),
+        signature::rust_type(ctx.spec, &schema)
+    );
+    let span = inner.span();
+    let assert = spanned_assert(inner);
+    quote_spanned! {span=>
+        const _: () = {
+            let report = ::contract_runtime::__private::diff_value(
+                &<#inner as ::contract_runtime::Schema>::SHAPE,
+                <#inner as ::contract_runtime::Schema>::FIELDS,
+                &#expect, #header, #footer,
+            );
+            #assert
+        };
+    }
+}
+
+/// The operation's responses as `SpecResponse` literals, and a summary for messages.
+fn spec_responses(ctx: &Ctx<'_>) -> (TokenStream, String) {
+    let mut items = Vec::new();
+    let mut summary = Vec::new();
+    let Some(responses_loc) = &ctx.op.responses else {
+        return (quote!(&[]), String::new());
+    };
+    let Some(Value::Object(map)) = ctx.spec.doc.get(responses_loc) else {
+        return (quote!(&[]), String::new());
+    };
+    for key in map.keys() {
+        if key.starts_with("x-") {
+            continue;
+        }
+        let (media, json, _) = content(ctx.spec, &responses_loc.child(key));
+        let json_tokens = match &json {
+            Some(schema) => {
+                let e = ctx.expecter.expect(schema);
+                quote!(::core::option::Option::Some(&#e))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let media_text = media.join(", ");
+        summary.push(match &json {
+            Some(schema) => format!("{key} (JSON: {})", signature::rust_type(ctx.spec, schema)),
+            None if media.is_empty() => format!("{key} (no content)"),
+            None => format!("{key} ({media_text})"),
+        });
+        items.push(quote!(::contract_runtime::__private::SpecResponse { key: #key, json: #json_tokens, media: #media_text }));
+    }
+    (quote!(&[#(#items),*]), summary.join(", "))
+}
+
+/// The response variants a return type describes, when the macro can tell syntactically.
+fn variants_of(ty: &syn::Type, generics: &[String]) -> Option<TokenStream> {
+    if !nameable(ty, generics) {
+        return None;
+    }
+    match ty {
+        syn::Type::ImplTrait(_) => None,
+        syn::Type::Paren(p) => variants_of(&p.elem, generics),
+        syn::Type::Tuple(t) if t.elems.is_empty() => Some(quote!(::core::option::Option::Some(&[
+            ::contract_runtime::ResponseVariant {
+                name: "()",
+                status: 200,
+                body: ::contract_runtime::Body::Empty
+            }
+        ]))),
+        syn::Type::Tuple(t) => {
+            // `(StatusCode, …, Json<T>)`: any status, the last element's body.
+            let first = t.elems.first().and_then(last_ident);
+            let last = t.elems.last()?;
+            let inner = extractor_arg(last, "Json")?;
+            if first.as_deref() != Some("StatusCode") {
+                return None;
+            }
+            Some(
+                quote!(::core::option::Option::Some(&[::contract_runtime::ResponseVariant {
+                    name: "Json", status: 0,
+                    body: ::contract_runtime::Body::Json(&<#inner as ::contract_runtime::Schema>::SHAPE, <#inner as ::contract_runtime::Schema>::FIELDS),
+                }])),
+            )
+        }
+        syn::Type::Path(_) => {
+            if let Some(inner) = extractor_arg(ty, "Json") {
+                return Some(
+                    quote!(::core::option::Option::Some(&[::contract_runtime::ResponseVariant {
+                        name: "Json", status: 200,
+                        body: ::contract_runtime::Body::Json(&<#inner as ::contract_runtime::Schema>::SHAPE, <#inner as ::contract_runtime::Schema>::FIELDS),
+                    }])),
+                );
+            }
+            let ident = last_ident(ty)?;
+            if OPAQUE_RETURNS.contains(&ident.as_str()) || ident == "Result" {
+                return None;
+            }
+            Some(quote!({
+                #[allow(unused_imports)]
+                use ::contract_runtime::__private::ProbeFallback as _;
+                ::contract_runtime::__private::Probe::<#ty>::RESPONSES
+            }))
+        }
+        _ => None,
+    }
+}
+
+fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStream {
+    // `Result<A, B>`: each side is a response of its own.
+    if let syn::Type::Path(tp) = ret
+        && let Some(last) = tp.path.segments.last()
+        && last.ident == "Result"
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+    {
+        return args
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(check_return(ctx, t, generics)),
+                _ => None,
+            })
+            .collect();
+    }
+    let Some(variants) = variants_of(ret, generics) else {
+        return TokenStream::new();
+    };
+    let (responses, summary) = spec_responses(ctx);
+    let header = format!(
+        "the responses of `{}` do not match {}:",
+        tokens_text(ret),
+        ctx.op.label()
+    );
+    let place = ctx
+        .op
+        .responses
+        .as_ref()
+        .map_or_else(|| ctx.place.clone(), |l| ctx.spec.doc.place(l).to_string());
+    let footer = format!("\nspec: {place}\nhelp: the operation declares {summary}");
+    let span = ret.span();
+    let assert = spanned_assert(ret);
+    quote_spanned! {span=>
+        const _: () = {
+            let variants: ::core::option::Option<&[::contract_runtime::ResponseVariant]> = #variants;
+            if let ::core::option::Option::Some(variants) = variants {
+                let report = ::contract_runtime::__private::diff_responses(variants, #responses, #header, #footer);
+                #assert
+            }
+        };
+    }
+}

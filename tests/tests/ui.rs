@@ -8,8 +8,9 @@ fn ui() {
     unsafe { std::env::set_var("CONTRACT_MANIFEST_DIR", env!("CARGO_MANIFEST_DIR")) };
     let t = trybuild::TestCases::new();
     t.pass("ui/pass/*.rs");
-    t.compile_fail("ui/route/*.rs");
-    t.compile_fail("ui/path/*.rs");
-    t.compile_fail("ui/spec/*.rs");
-    t.compile_fail("ui/coverage/*.rs");
+    for rule in [
+        "route", "path", "query", "body", "response", "schema", "spec", "coverage",
+    ] {
+        t.compile_fail(format!("ui/{rule}/*.rs"));
+    }
 }

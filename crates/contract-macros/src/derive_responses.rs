@@ -87,6 +87,12 @@ pub fn expand(input: TokenStream) -> TokenStream {
             ),
         }
     }
+    if !errors.is_empty() {
+        // The bad variants are reported; keep the match exhaustive so that is all.
+        arms.push(quote!(#[allow(unreachable_patterns)] _ => ::contract_runtime::__private::IntoResponse::into_response(
+            ::contract_runtime::__private::StatusCode::INTERNAL_SERVER_ERROR
+        )));
+    }
     let errors = errors.into_tokens();
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {

@@ -368,6 +368,8 @@ fn check_component(
             return TokenStream::new();
         };
         let mut out = TokenStream::new();
+        // Properties a misnamed field was matched to: not reported again as missing.
+        let mut suggested: Vec<String> = Vec::new();
         for f in fields {
             let Some(field_ident) = f.ident else { continue };
             let Some(prop) = model.get(&f.wire) else {
@@ -378,12 +380,20 @@ fn check_component(
                     );
                     let names = model.props.iter().map(|p| p.name.as_str());
                     match contract_spec::suggest::nearest(&f.wire, names).first() {
-                        Some(near) => msg.push_str(&format!(
-                            "\nhelp: did you mean `{near}`? (rename the field, or add `#[serde(rename = \"{near}\")]`)"
-                        )),
+                        Some(near) => {
+                            msg.push_str(&format!(
+                                "\nhelp: did you mean `{near}`? (rename the field, or add `#[serde(rename = \"{near}\")]`)"
+                            ));
+                            suggested.push(near.to_string());
+                        }
                         None => msg.push_str(&format!(
                             "\nhelp: the properties are {}",
-                            model.props.iter().map(|p| format!("`{}`", p.name)).collect::<Vec<_>>().join(", ")
+                            model
+                                .props
+                                .iter()
+                                .map(|p| format!("`{}`", p.name))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                     }
                     errors.at(field_ident.span(), msg);
@@ -439,7 +449,10 @@ fn check_component(
         }
         let present: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
         for prop in &model.props {
-            if model.strictly_required(&prop.name) && !present.contains(&prop.name.as_str()) {
+            if model.strictly_required(&prop.name)
+                && !present.contains(&prop.name.as_str())
+                && !suggested.contains(&prop.name)
+            {
                 let ty = prop.loc.as_ref().map_or_else(
                     || "serde_json::Value".to_string(),
                     |l| signature::rust_type(spec, l),

@@ -146,6 +146,17 @@ impl<'a> Expecter<'a> {
         quote!(::contract_runtime::__private::Expect::Component { name: #name, inline: #inline })
     }
 
+    /// A component reference that also carries the component's own schema, objects included.
+    fn component_with_structure(&self, name: &str, target: &Loc, depth: usize) -> TokenStream {
+        if self.expanding.borrow().iter().any(|n| n == name) {
+            return self.component_ref(name, target, depth);
+        }
+        self.expanding.borrow_mut().push(name.to_string());
+        let e = self.expect_inline(target, depth + 1);
+        self.expanding.borrow_mut().pop();
+        quote!(::contract_runtime::__private::Expect::Component { name: #name, inline: ::core::option::Option::Some(&#e) })
+    }
+
     fn expect_inline(&self, loc: &Loc, depth: usize) -> TokenStream {
         let any = quote!(::contract_runtime::__private::Expect::Any);
         let Ok((loc, schema)) = self.spec.doc.deref(loc) else {
@@ -169,7 +180,22 @@ impl<'a> Expecter<'a> {
                     if types(alt) == ["null"] {
                         continue;
                     }
-                    options.push(self.expect_at(&loc.child(key).child(&i.to_string()), depth + 1));
+                    let alt_loc = loc.child(key).child(&i.to_string());
+                    // Alternatives are often components; an enum's struct variants must be
+                    // able to match them field by field, so they carry their structure.
+                    let target = alt
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| self.spec.doc.resolve_ref(loc.file, r).ok());
+                    match target
+                        .as_ref()
+                        .and_then(|t| component_name(t).map(|n| (n, t)))
+                    {
+                        Some((name, target)) => {
+                            options.push(self.component_with_structure(&name, target, depth))
+                        }
+                        None => options.push(self.expect_at(&alt_loc, depth + 1)),
+                    }
                 }
                 if schema.get("properties").is_none() {
                     return match options.len() {

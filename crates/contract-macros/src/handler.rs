@@ -106,8 +106,8 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             errors.at(args.selector.span(), problem);
         }
         if op.problems.is_empty() {
-            check_path(spec, op, &func, &mut errors);
-            type_checks = crate::handler_types::check(spec, op, &func, &mut errors);
+            let path_reported = check_path(spec, op, &func, &mut errors);
+            type_checks = crate::handler_types::check(spec, op, &func, !path_reported, &mut errors);
         }
     }
     // Only a clean binding is routable; a failed one is marked so `routes!` adds no cascade.
@@ -119,8 +119,10 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     emit(&func, bound, Some(spec), tracking, errors)
 }
 
-/// R2 without type information: the shape of `Path<…>` against the template.
-fn check_path(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Errors) {
+/// R2 without type information: the shape of `Path<…>` against the template. Returns whether
+/// it reported anything (then the element types are not checked as well).
+fn check_path(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Errors) -> bool {
+    let before = errors.len();
     let template = &op.template_params;
     for input in &func.sig.inputs {
         let syn::FnArg::Typed(arg) = input else {
@@ -176,6 +178,7 @@ fn check_path(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Erro
             }
         }
     }
+    errors.len() > before
 }
 
 /// `Path((a, b))` → the idents `a`, `b` (when every element is a plain binding).

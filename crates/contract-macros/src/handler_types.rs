@@ -81,7 +81,13 @@ fn tokens_text(t: &impl ToTokens) -> String {
         .replace("& ", "&")
 }
 
-pub fn check(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Errors) -> TokenStream {
+pub fn check(
+    spec: &Spec,
+    op: &Operation,
+    func: &syn::ItemFn,
+    check_path: bool,
+    errors: &mut Errors,
+) -> TokenStream {
     let generics: Vec<String> = func
         .sig
         .generics
@@ -115,7 +121,7 @@ pub fn check(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Error
                 out.extend(check_query(&ctx, inner));
             }
         } else if let Some(inner) = extractor_arg(ty, "Path") {
-            if nameable(inner, &generics) {
+            if check_path && nameable(inner, &generics) {
                 out.extend(check_path_types(&ctx, inner));
             }
         } else if BODY_EXTRACTORS.contains(&kind.as_str()) {

@@ -32,7 +32,9 @@ pub fn routes(input: TokenStream) -> TokenStream {
 
 /// Describes a type's wire shape and, when it is bound to a spec component, checks it.
 /// See `contract_runtime::Schema`.
-#[proc_macro_derive(Schema, attributes(schema))]
+// `serde` is shared with serde's derives, so `#[serde(...)]` also works on a type that derives
+// only `Schema`.
+#[proc_macro_derive(Schema, attributes(schema, serde))]
 pub fn derive_schema(input: TokenStream) -> TokenStream {
     derive_schema::expand(input.into()).into()
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 async fn list_pets() {}
 
 #[contract("post /pets")] // methods are case-insensitive
-async fn create_pet() {}
+async fn create_pet(axum::Json(_pet): axum::Json<serde_json::Value>) {}
 
 #[contract("GET /pets/{petId}")]
 async fn show_pet(Path(pet_id): Path<i64>) {

@@ -359,6 +359,23 @@ const fn diff_non_null(r: Report, at: &str, shape: &Shape, expect: &Expect) -> R
             diff_fields(r, at, fields, props, *extra)
         }
         (Expect::Object { .. }, Shape::Map(_)) => r,
+        (_, Shape::OneOf(shapes)) => {
+            // Every variant must fit what the spec expects; show the first that does not.
+            let mut i = 0;
+            while i < shapes.len() {
+                let sub = diff(Report::new(), "", &shapes[i], expect);
+                if !sub.is_empty() {
+                    let r = r
+                        .line(at)
+                        .push("variant ")
+                        .push_u16(i as u16 + 1)
+                        .push(" of the enum fits no alternative of the spec:");
+                    return r.push_nested(closest(&shapes[i], expect).as_str());
+                }
+                i += 1;
+            }
+            r
+        }
         (Expect::OneOf(options), _) => {
             let mut i = 0;
             while i < options.len() {
@@ -369,19 +386,31 @@ const fn diff_non_null(r: Report, at: &str, shape: &Shape, expect: &Expect) -> R
             }
             mismatch(r, at, shape, expect)
         }
-        (_, Shape::OneOf(shapes)) => {
-            // Every variant must fit what the spec expects.
-            let mut i = 0;
-            while i < shapes.len() {
-                if !diff(Report::new(), "", &shapes[i], expect).is_empty() {
-                    return mismatch(r, at, shape, expect);
-                }
-                i += 1;
-            }
-            r
-        }
         _ => mismatch(r, at, shape, expect),
     }
+}
+
+/// The mismatches against the alternative that fits best (fewest mismatches).
+const fn closest(shape: &Shape, expect: &Expect) -> Report {
+    let Expect::OneOf(options) = expect else {
+        return diff(Report::new(), "", shape, expect);
+    };
+    let mut best = diff(Report::new(), "", shape, &options[0]);
+    let mut i = 1;
+    while i < options.len() {
+        let r = match options[i] {
+            Expect::Component {
+                inline: Some(inner),
+                ..
+            } => diff(Report::new(), "", shape, inner),
+            other => diff(Report::new(), "", shape, &other),
+        };
+        if r.count < best.count {
+            best = r;
+        }
+        i += 1;
+    }
+    best
 }
 
 const fn diff_enum(mut r: Report, at: &str, values: &[&str], variants: &[&str]) -> Report {
@@ -556,6 +585,24 @@ pub const fn fields_of(
     }
 }
 
+/// Fields that must be optional because the request may leave them out.
+const fn diff_optionality(mut r: Report, fields: &[Field], props: &[Prop]) -> Report {
+    let mut i = 0;
+    while i < fields.len() {
+        let f = &fields[i];
+        if let Some(inner) = f.flatten {
+            r = diff_optionality(r, inner, props);
+        } else if let Some(p) = find_prop(props, f.name)
+            && !p.required
+            && !f.optional
+        {
+            r = r.line("").push("`").push(f.name).push("` is optional in the spec, but the field is neither an `Option` nor `#[serde(default)]`: a request without it would be rejected");
+        }
+        i += 1;
+    }
+    r
+}
+
 /// `Query<T>` / `Path<T>` with a struct: `T`'s fields against the parameters.
 pub const fn diff_params(
     shape: &Shape,
@@ -565,7 +612,11 @@ pub const fn diff_params(
     footer: &str,
 ) -> Report {
     let r = match fields_of(shape, fields) {
-        Some(fields) => diff_fields(Report::new(), "", fields, params, false),
+        Some(fields) => diff_optionality(
+            diff_fields(Report::new(), "", fields, params, false),
+            fields,
+            params,
+        ),
         None => match shape {
             // A map takes whatever is sent.
             Shape::Map(_) | Shape::Any => Report::new(),

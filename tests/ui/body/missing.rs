@@ -1,0 +1,6 @@
+use contract_runtime::contract;
+
+#[contract("createPet", spec = "specs/types.yaml")]
+async fn create_pet() {}
+
+fn main() {}

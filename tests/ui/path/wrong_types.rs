@@ -1,0 +1,20 @@
+use axum::extract::Path;
+use contract_runtime::{contract, Schema};
+
+#[contract("showPet", spec = "specs/types.yaml")]
+async fn show_pet(Path(id): Path<String>) {
+    let _ = id;
+}
+
+#[derive(Schema)]
+pub struct AnimalPath {
+    pub kind: String,
+    pub identifier: String,
+}
+
+#[contract("getAnimal", spec = "specs/types.yaml")]
+async fn get_animal(Path(p): Path<AnimalPath>) {
+    let _ = p;
+}
+
+fn main() {}

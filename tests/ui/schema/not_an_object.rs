@@ -1,0 +1,9 @@
+use contract_runtime::Schema;
+
+#[derive(Schema)]
+#[schema(spec = "specs/types.yaml")]
+pub struct PetStatus {
+    pub value: String,
+}
+
+fn main() {}

@@ -44,3 +44,9 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 pub fn derive_responses(input: TokenStream) -> TokenStream {
     derive_responses::expand(input.into()).into()
 }
+
+/// The spec, embedded for `ContractLayer`. See `contract_runtime::spec`.
+#[proc_macro]
+pub fn spec(input: TokenStream) -> TokenStream {
+    routes::expand_spec(input.into()).into()
+}

@@ -162,6 +162,18 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
     };
     let errors = errors.into_tokens();
+    let bundle = serde_json::to_string(&contract_spec::bundle::bundle(spec)).unwrap_or_default();
+    // The user's crate decides: `cfg!` expands in its build, not in the macro's.
+    let router = quote! {{
+        let router = #router;
+        if ::core::cfg!(debug_assertions) {
+            router.layer(::contract_runtime::ContractLayer::new(
+                ::contract_runtime::SpecBundle::__from_static(#bundle),
+            ).validate_responses(true))
+        } else {
+            router
+        }
+    }};
     quote! {{
         #tracking
         #errors
@@ -175,4 +187,39 @@ pub fn expand(input: TokenStream) -> TokenStream {
         };
         #router
     }}
+}
+
+/// `spec!()` or `spec!("path")`: the bundle of the crate's (or that) spec.
+pub fn expand_spec(input: TokenStream) -> TokenStream {
+    let explicit: Option<syn::LitStr> = if input.is_empty() {
+        None
+    } else {
+        match syn::parse2(input) {
+            Ok(l) => Some(l),
+            Err(e) => return e.to_compile_error(),
+        }
+    };
+    let loaded = match load::load(explicit.as_ref()) {
+        Ok(l) => l,
+        Err(e) => return e.to_compile_error(),
+    };
+    let tracking = &loaded.tracking;
+    match loaded.spec.as_ref() {
+        Ok(spec) => {
+            let bundle =
+                serde_json::to_string(&contract_spec::bundle::bundle(spec)).unwrap_or_default();
+            quote! {{
+                #tracking
+                ::contract_runtime::SpecBundle::__from_static(#bundle)
+            }}
+        }
+        Err(e) => {
+            let err = syn::Error::new(
+                explicit.as_ref().map_or_else(Span::call_site, |l| l.span()),
+                e,
+            )
+            .to_compile_error();
+            quote! {{ #tracking #err ::contract_runtime::SpecBundle::__from_static("{}") }}
+        }
+    }
 }

@@ -34,9 +34,14 @@
 pub mod __private;
 mod responses;
 mod schema;
+mod validate;
 
 pub use responses::{Body, ResponseVariant, Responses};
 pub use schema::{Field, MapKey, Schema, Shape};
+pub use validate::{
+    Contract, ContractLayer, ContractService, OnViolation, SpecBundle, Violation,
+    validations_performed,
+};
 
 /// Binds a handler to an operation of the spec and checks it at compile time.
 ///
@@ -93,3 +98,11 @@ pub use contract_macros::Schema;
 /// }
 /// ```
 pub use contract_macros::Responses;
+
+/// The crate's spec (or `spec!("path")`), embedded in a compact, pre-processed form for
+/// [`ContractLayer`]: no file is read at run time.
+///
+/// ```ignore
+/// let layer = ContractLayer::new(contract_runtime::spec!()).validate_requests(true);
+/// ```
+pub use contract_macros::spec;

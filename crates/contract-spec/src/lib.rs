@@ -4,6 +4,7 @@
 //!
 //! This crate is an implementation detail of `contract-macros`; it has no stable API.
 
+pub mod bundle;
 mod cache;
 mod document;
 mod error;

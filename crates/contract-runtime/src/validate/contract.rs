@@ -1,0 +1,345 @@
+//! The embedded spec at run time: operations looked up by method and path template, and one
+//! validator per schema, compiled on first use and kept.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use serde_json::{Map, Value};
+
+/// The spec as `routes!` / [`crate::spec!`] embed it (a JSON document prepared at compile time).
+#[derive(Debug, Clone, Copy)]
+pub struct SpecBundle {
+    json: &'static str,
+}
+
+impl SpecBundle {
+    #[doc(hidden)]
+    pub const fn __from_static(json: &'static str) -> Self {
+        SpecBundle { json }
+    }
+}
+
+/// Where a schema sits, for messages (`GET /pets → 200 application/json`).
+pub(crate) struct Site {
+    pub schema: Value,
+    pub location: String,
+    validator: OnceLock<Result<jsonschema::Validator, String>>,
+}
+
+pub(crate) struct ParamSpec {
+    pub name: String,
+    pub location: String,
+    pub required: bool,
+    pub explode: bool,
+    pub site: Option<usize>,
+}
+
+pub(crate) struct Media {
+    pub media: String,
+    pub site: Option<usize>,
+}
+
+pub(crate) struct OpSpec {
+    pub method: String,
+    pub path: String,
+    pub operation_id: Option<String>,
+    pub params: Vec<ParamSpec>,
+    pub body: Option<(bool, Vec<Media>)>,
+    pub responses: Vec<(String, Vec<Media>)>,
+}
+
+impl OpSpec {
+    pub fn label(&self) -> String {
+        match &self.operation_id {
+            Some(id) => format!("{id} ({} {})", self.method, self.path),
+            None => format!("{} {}", self.method, self.path),
+        }
+    }
+
+    /// The declared response for `status`: exact, then `2XX`-style, then `default`.
+    pub fn response(&self, status: u16) -> Option<&(String, Vec<Media>)> {
+        let exact = status.to_string();
+        let range = format!("{}XX", status / 100);
+        self.responses
+            .iter()
+            .find(|(k, _)| *k == exact)
+            .or_else(|| {
+                self.responses
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&range))
+            })
+            .or_else(|| self.responses.iter().find(|(k, _)| k == "default"))
+    }
+}
+
+/// The parsed bundle.
+pub struct Contract {
+    pub(crate) ops: Vec<OpSpec>,
+    pub(crate) sites: Vec<Site>,
+    defs: Map<String, Value>,
+    by_route: HashMap<(String, String), usize>,
+}
+
+impl std::fmt::Debug for Contract {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Contract")
+            .field("operations", &self.ops.len())
+            .finish()
+    }
+}
+
+impl Contract {
+    /// Parses an embedded bundle. The bundle is produced by the macros, so a failure here is a
+    /// bug; it yields a contract with no operations (nothing is validated) rather than a panic.
+    pub fn new(bundle: SpecBundle) -> Arc<Contract> {
+        let value: Value = serde_json::from_str(bundle.json).unwrap_or_else(|e| {
+            tracing::error!(
+                "contract: the embedded spec bundle does not parse ({e}); nothing will be validated"
+            );
+            Value::Null
+        });
+        Arc::new(Contract::from_value(value))
+    }
+
+    fn from_value(mut value: Value) -> Contract {
+        let defs = match value.get_mut("$defs").map(Value::take) {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        let mut sites = Vec::new();
+        let mut ops = Vec::new();
+        let list = match value.get_mut("operations").map(Value::take) {
+            Some(Value::Array(a)) => a,
+            _ => Vec::new(),
+        };
+        let add_site = |schema: &Value, location: String, sites: &mut Vec<Site>| -> Option<usize> {
+            if schema.is_null() {
+                return None;
+            }
+            sites.push(Site {
+                schema: schema.clone(),
+                location,
+                validator: OnceLock::new(),
+            });
+            Some(sites.len() - 1)
+        };
+        for op in list {
+            let method = op["method"].as_str().unwrap_or("GET").to_string();
+            let path = op["path"].as_str().unwrap_or("/").to_string();
+            let label = format!("{method} {path}");
+            let params = op["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| {
+                            let name = p["name"].as_str().unwrap_or_default().to_string();
+                            let location = p["in"].as_str().unwrap_or("query").to_string();
+                            let site = add_site(
+                                &p["schema"],
+                                format!("{label}: {location} parameter `{name}`"),
+                                &mut sites,
+                            );
+                            ParamSpec {
+                                name,
+                                location,
+                                required: p["required"].as_bool().unwrap_or(false),
+                                explode: p["explode"].as_bool().unwrap_or(true),
+                                site,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let media_list = |content: &Value, what: &str, sites: &mut Vec<Site>| -> Vec<Media> {
+                content
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(media, schema)| Media {
+                                media: media.clone(),
+                                site: add_site(schema, format!("{label}: {what} {media}"), sites),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let body = op.get("requestBody").filter(|b| !b.is_null()).map(|b| {
+                (
+                    b["required"].as_bool().unwrap_or(false),
+                    media_list(&b["content"], "request body", &mut sites),
+                )
+            });
+            let responses = op["responses"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(status, r)| {
+                            (
+                                status.clone(),
+                                media_list(
+                                    &r["content"],
+                                    &format!("response {status}"),
+                                    &mut sites,
+                                ),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            ops.push(OpSpec {
+                method,
+                path,
+                operation_id: op["operationId"].as_str().map(str::to_string),
+                params,
+                body,
+                responses,
+            });
+        }
+        let by_route = ops
+            .iter()
+            .enumerate()
+            .map(|(i, op)| ((op.method.clone(), op.path.clone()), i))
+            .collect();
+        Contract {
+            ops,
+            sites,
+            defs,
+            by_route,
+        }
+    }
+
+    /// The operation served at `path` (axum's matched path, which is the spec's template) for
+    /// `method`; a router nested under a prefix matches by suffix.
+    pub(crate) fn find(&self, method: &str, path: &str) -> Option<&OpSpec> {
+        if let Some(&i) = self.by_route.get(&(method.to_string(), path.to_string())) {
+            return self.ops.get(i);
+        }
+        self.ops
+            .iter()
+            .find(|op| op.method == method && path.ends_with(&op.path))
+    }
+
+    /// Validates `instance` against site `site`; the violations found (at most ten).
+    pub(crate) fn check(&self, site: usize, instance: &Value) -> Vec<Violation> {
+        let Some(s) = self.sites.get(site) else {
+            return Vec::new();
+        };
+        crate::validate::count_validation();
+        let validator = s.validator.get_or_init(|| self.compile(&s.schema));
+        match validator {
+            Ok(v) => v
+                .iter_errors(instance)
+                .take(10)
+                .map(|e| {
+                    let mut rule = e.kind().keyword().to_string();
+                    let mut message = e.to_string();
+                    // The bundle turns `writeOnly` properties of responses into `false`.
+                    if rule == "falseSchema" {
+                        rule = "writeOnly".into();
+                        message = "this property must not be sent here (it is `writeOnly`, or the schema forbids it)".into();
+                    }
+                    Violation {
+                        pointer: e.instance_path().to_string(),
+                        schema_path: format!("{}{}", s.location_pointer(), e.schema_path()),
+                        rule,
+                        message,
+                    }
+                })
+                .collect(),
+            Err(e) => {
+                tracing::warn!("contract: cannot compile the schema of {}: {e}; not validated", s.location);
+                Vec::new()
+            }
+        }
+    }
+
+    pub(crate) fn site_location(&self, site: usize) -> &str {
+        self.sites.get(site).map_or("", |s| s.location.as_str())
+    }
+
+    pub(crate) fn schema(&self, site: usize) -> Option<&Value> {
+        self.sites.get(site).map(|s| &s.schema)
+    }
+
+    /// Resolves a `#/$defs/…` reference of the bundle (for parameter coercion).
+    pub(crate) fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        let mut cur = schema;
+        for _ in 0..16 {
+            match cur
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                Some(key) => match self.defs.get(key) {
+                    Some(next) => cur = next,
+                    None => return cur,
+                },
+                None => return cur,
+            }
+        }
+        cur
+    }
+
+    /// The schema with the `$defs` it reaches, compiled for JSON Schema 2020-12. Patterns use
+    /// the `regex` engine (linear time), so a spec's pattern cannot hang a request.
+    fn compile(&self, schema: &Value) -> Result<jsonschema::Validator, String> {
+        let mut reached = BTreeSet::new();
+        let mut stack = vec![schema];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(m) => {
+                    if let Some(key) = m
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/$defs/"))
+                        && reached.insert(key.to_string())
+                        && let Some(def) = self.defs.get(key)
+                    {
+                        stack.push(def);
+                    }
+                    stack.extend(m.values());
+                }
+                Value::Array(a) => stack.extend(a.iter()),
+                _ => {}
+            }
+        }
+        let mut root = match schema {
+            Value::Object(m) => m.clone(),
+            other => {
+                return jsonschema::options()
+                    .build(other)
+                    .map_err(|e| e.to_string());
+            }
+        };
+        let defs: Map<String, Value> = reached
+            .into_iter()
+            .filter_map(|k| self.defs.get(&k).map(|d| (k, d.clone())))
+            .collect();
+        root.insert("$defs".into(), Value::Object(defs));
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_pattern_options(jsonschema::PatternOptions::regex())
+            .should_validate_formats(true)
+            .build(&Value::Object(root))
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Site {
+    fn location_pointer(&self) -> String {
+        format!("{}: ", self.location)
+    }
+}
+
+/// One way a value breaks its schema.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Violation {
+    /// JSON pointer into the value (the body, or a parameter).
+    pub pointer: String,
+    /// Where in the spec's schema the rule is.
+    #[serde(rename = "schemaPath")]
+    pub schema_path: String,
+    /// The JSON Schema keyword broken (`enum`, `type`, `required`, …) or a contract rule.
+    pub rule: String,
+    pub message: String,
+}

@@ -1,0 +1,410 @@
+//! The tower layer: finds the operation from axum's matched path, validates the request (when
+//! asked) and the response, and acts on violations.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+
+use super::contract::{Contract, Media, OpSpec, SpecBundle, Violation};
+
+/// What to do when a response breaks the contract. A 4xx response that breaks it is only
+/// logged, whatever the mode: a bad request must never turn into a 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnViolation {
+    /// Replace the response with a 500 `application/problem+json` naming the violation (the default).
+    Respond,
+    /// Log it (through `tracing`) and send the response unchanged.
+    Log,
+    /// Panic: for tests, so that a violation fails them where it happens.
+    Panic,
+}
+
+#[derive(Debug, Clone)]
+struct Config {
+    responses: bool,
+    requests: bool,
+    on_violation: OnViolation,
+    body_limit: usize,
+}
+
+/// Validates the responses (and, when asked, the requests) of a router against the spec.
+///
+/// `routes!` adds it by itself in builds with `debug_assertions`. For a router built by hand:
+///
+/// ```ignore
+/// use contract_runtime::{ContractLayer, OnViolation};
+///
+/// let app = axum::Router::new()
+///     .route("/pets", axum::routing::get(list_pets))
+///     .layer(ContractLayer::new(contract_runtime::spec!()).validate_requests(true));
+/// ```
+///
+/// Response validation is on by default where `debug_assertions` are (use
+/// [`ContractLayer::validate_responses`] to decide otherwise); request validation is off until
+/// asked for. A bad request gets a 400 (422 for a well-formed body that breaks its schema, 413
+/// for a body over [`ContractLayer::body_limit`], 415 for an undeclared media type), never a 500.
+#[derive(Debug, Clone)]
+pub struct ContractLayer {
+    contract: Arc<Contract>,
+    config: Config,
+}
+
+impl ContractLayer {
+    pub fn new(spec: SpecBundle) -> Self {
+        ContractLayer {
+            contract: Contract::new(spec),
+            config: Config {
+                responses: cfg!(debug_assertions),
+                requests: false,
+                on_violation: OnViolation::Respond,
+                body_limit: 2 * 1024 * 1024,
+            },
+        }
+    }
+
+    pub fn validate_responses(mut self, on: bool) -> Self {
+        self.config.responses = on;
+        self
+    }
+
+    pub fn validate_requests(mut self, on: bool) -> Self {
+        self.config.requests = on;
+        self
+    }
+
+    pub fn on_violation(mut self, mode: OnViolation) -> Self {
+        self.config.on_violation = mode;
+        self
+    }
+
+    /// The largest request body read for validation (default 2 MiB); a larger one gets 413.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.config.body_limit = bytes;
+        self
+    }
+}
+
+impl<S> tower_layer::Layer<S> for ContractLayer {
+    type Service = ContractService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ContractService {
+            inner,
+            contract: self.contract.clone(),
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// The service [`ContractLayer`] wraps around a route.
+#[derive(Debug, Clone)]
+pub struct ContractService<S> {
+    inner: S,
+    contract: Arc<Contract>,
+    config: Config,
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+impl<S> tower_service::Service<Request> for ContractService<S>
+where
+    S: tower_service::Service<Request, Response = Response, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // The clone that was driven to readiness serves this call.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let contract = self.contract.clone();
+        let config = self.config.clone();
+        Box::pin(async move {
+            let matched = request
+                .extensions()
+                .get::<MatchedPath>()
+                .map(|m| m.as_str().to_string());
+            let method = request.method().as_str().to_string();
+            let Some(op) = matched.and_then(|path| contract.find(&method, &path)) else {
+                return inner.call(request).await;
+            };
+            let request = if config.requests {
+                match super::request::validate(&contract, op, request, config.body_limit).await {
+                    Ok(request) => request,
+                    Err(rejection) => return Ok(rejection),
+                }
+            } else {
+                request
+            };
+            let is_head = method == "HEAD";
+            let response = inner.call(request).await?;
+            if !config.responses {
+                return Ok(response);
+            }
+            Ok(check_response(&contract, op, response, is_head, &config).await)
+        })
+    }
+}
+
+/// `application/json; charset=utf-8` matches `application/json`; `image/*` matches `image/png`.
+pub(crate) fn media_matches(declared: &str, actual: &str) -> bool {
+    let essence = |m: &str| {
+        m.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let (d, a) = (essence(declared), essence(actual));
+    if d == a || d == "*/*" {
+        return true;
+    }
+    match d.strip_suffix("/*") {
+        Some(prefix) => a.split('/').next() == Some(prefix),
+        None => false,
+    }
+}
+
+pub(crate) fn is_json(media: &str) -> bool {
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    m == "application/json" || m.ends_with("+json")
+}
+
+pub(crate) fn find_media<'a>(declared: &'a [Media], actual: &str) -> Option<&'a Media> {
+    declared
+        .iter()
+        .find(|m| media_matches(&m.media, actual) && !m.media.contains('*'))
+        .or_else(|| declared.iter().find(|m| media_matches(&m.media, actual)))
+}
+
+/// Responses larger than this are passed through unvalidated (and the skip is logged).
+const RESPONSE_LIMIT: usize = 16 * 1024 * 1024;
+
+async fn check_response(
+    contract: &Contract,
+    op: &OpSpec,
+    response: Response,
+    is_head: bool,
+    config: &Config,
+) -> Response {
+    let status = response.status();
+    let declared: Vec<&str> = op.responses.iter().map(|(k, _)| k.as_str()).collect();
+    let Some((key, content)) = op.response(status.as_u16()) else {
+        let v = Violation {
+            pointer: String::new(),
+            schema_path: format!("{} responses", op.label()),
+            rule: "status".into(),
+            message: format!(
+                "status {} is not declared (declared: {})",
+                status.as_u16(),
+                declared.join(", ")
+            ),
+        };
+        return violation(op, status, vec![v], response, config);
+    };
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (parts, body) = response.into_parts();
+    let bytes = match http_body_util::Limited::new(body, RESPONSE_LIMIT)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            tracing::warn!("contract: response of {} not validated: {e}", op.label());
+            return error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the response body could not be read",
+                op,
+                Vec::new(),
+                None,
+            );
+        }
+    };
+    let rebuild = |bytes: bytes::Bytes| Response::from_parts(parts.clone(), Body::from(bytes));
+    let mut violations = Vec::new();
+    if content.is_empty() {
+        if !bytes.is_empty() && !is_head {
+            violations.push(Violation {
+                pointer: String::new(),
+                schema_path: format!("{} responses/{key}", op.label()),
+                rule: "content".into(),
+                message: format!(
+                    "status {key} declares no content, but the response has a {}-byte body",
+                    bytes.len()
+                ),
+            });
+        }
+        return finish(op, status, violations, rebuild(bytes), config);
+    }
+    if is_head || (bytes.is_empty() && status == StatusCode::NOT_MODIFIED) {
+        return rebuild(bytes);
+    }
+    let Some(media) = content_type
+        .as_deref()
+        .and_then(|ct| find_media(content, ct))
+    else {
+        let declared: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
+        violations.push(Violation {
+            pointer: String::new(),
+            schema_path: format!("{} responses/{key}/content", op.label()),
+            rule: "content-type".into(),
+            message: format!(
+                "Content-Type `{}` is not declared for {key} (declared: {})",
+                content_type.as_deref().unwrap_or("none"),
+                declared.join(", ")
+            ),
+        });
+        return finish(op, status, violations, rebuild(bytes), config);
+    };
+    if let (Some(site), true) = (media.site, is_json(&media.media)) {
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(value) => violations.extend(contract.check(site, &value)),
+            Err(e) => violations.push(Violation {
+                pointer: String::new(),
+                schema_path: contract.site_location(site).to_string(),
+                rule: "json".into(),
+                message: format!("the body is not valid JSON: {e}"),
+            }),
+        }
+    }
+    finish(op, status, violations, rebuild(bytes), config)
+}
+
+fn finish(
+    op: &OpSpec,
+    status: StatusCode,
+    violations: Vec<Violation>,
+    response: Response,
+    config: &Config,
+) -> Response {
+    if violations.is_empty() {
+        response
+    } else {
+        violation(op, status, violations, response, config)
+    }
+}
+
+fn violation(
+    op: &OpSpec,
+    status: StatusCode,
+    violations: Vec<Violation>,
+    response: Response,
+    config: &Config,
+) -> Response {
+    let summary = violations
+        .iter()
+        .map(|v| {
+            format!(
+                "{} at `{}` ({}): {}",
+                v.rule,
+                if v.pointer.is_empty() {
+                    "/"
+                } else {
+                    &v.pointer
+                },
+                v.schema_path,
+                v.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    tracing::error!(
+        operation = %op.label(),
+        status = status.as_u16(),
+        "response breaks the OpenAPI contract: {summary}"
+    );
+    // A client error stays a client error: axum's own rejections (a path segment that does not
+    // parse, say) are 4xx responses the spec rarely declares, and a bad request must never
+    // become a 500. Such violations are logged only.
+    let mode = if status.is_client_error() {
+        OnViolation::Log
+    } else {
+        config.on_violation
+    };
+    match mode {
+        OnViolation::Log => response,
+        OnViolation::Panic => panic!(
+            "response of {} ({}) breaks the OpenAPI contract: {summary}",
+            op.label(),
+            status.as_u16()
+        ),
+        OnViolation::Respond => {
+            let detail = format!(
+                "the {} response of {} does not match the OpenAPI contract",
+                status.as_u16(),
+                op.label()
+            );
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &detail,
+                op,
+                violations,
+                Some(status.as_u16()),
+            )
+        }
+    }
+}
+
+/// A problem+json response (RFC 9457).
+pub(crate) fn error_response(
+    status: StatusCode,
+    detail: &str,
+    op: &OpSpec,
+    violations: Vec<Violation>,
+    response_status: Option<u16>,
+) -> Response {
+    let title = match status.as_u16() {
+        500 => "Response violates the API contract",
+        413 => "Request body too large",
+        415 => "Unsupported media type",
+        422 => "Request body violates the API contract",
+        _ => "Request violates the API contract",
+    };
+    let body = json!({
+        "type": "about:blank",
+        "title": title,
+        "status": status.as_u16(),
+        "detail": detail,
+        "operation": op.operation_id,
+        "method": op.method,
+        "path": op.path,
+        "violations": violations,
+    });
+    let mut body = body;
+    if let Some(s) = response_status {
+        body["responseStatus"] = json!(s);
+    }
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}

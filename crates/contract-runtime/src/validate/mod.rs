@@ -1,0 +1,22 @@
+//! Run-time validation: [`ContractLayer`] checks what the compiler cannot see, the values.
+
+mod contract;
+mod layer;
+mod request;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use contract::{Contract, SpecBundle, Violation};
+pub use layer::{ContractLayer, ContractService, OnViolation};
+
+static VALIDATIONS: AtomicU64 = AtomicU64::new(0);
+
+pub(crate) fn count_validation() {
+    VALIDATIONS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// How many values (bodies and parameters) have been validated in this process: a witness
+/// for tests that a build does, or does not, validate.
+pub fn validations_performed() -> u64 {
+    VALIDATIONS.load(Ordering::Relaxed)
+}

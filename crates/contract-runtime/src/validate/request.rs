@@ -1,0 +1,239 @@
+//! Request validation: parameters (coerced from their text form by their schema's type) and
+//! bodies. A bad request is answered with 400, 413, 415 or 422, never passed on.
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::response::Response;
+use http::{StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+
+use super::contract::{Contract, OpSpec, Violation};
+use super::layer::{error_response, find_media, is_json};
+
+pub(crate) async fn validate(
+    contract: &Contract,
+    op: &OpSpec,
+    request: Request,
+    limit: usize,
+) -> Result<Request, Response> {
+    let (mut parts, body) = request.into_parts();
+    let path_params: Vec<(String, String)> =
+        match RawPathParams::from_request_parts(&mut parts, &()).await {
+            Ok(params) => params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+    let query: Vec<(String, String)> = parts
+        .uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let cookies: Vec<(String, String)> = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| {
+            c.trim()
+                .split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect();
+
+    let mut violations = Vec::new();
+    for p in &op.params {
+        let pick = |pairs: &[(String, String)]| -> Vec<String> {
+            pairs
+                .iter()
+                .filter(|(k, _)| *k == p.name)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let raw: Vec<String> = match p.location.as_str() {
+            "path" => pick(&path_params),
+            "query" => pick(&query),
+            "cookie" => pick(&cookies),
+            _ => parts
+                .headers
+                .get_all(p.name.as_str())
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_string))
+                .collect(),
+        };
+        if raw.is_empty() {
+            if p.required {
+                violations.push(Violation {
+                    pointer: String::new(),
+                    schema_path: format!("{}: {} parameter `{}`", op.label(), p.location, p.name),
+                    rule: "required".into(),
+                    message: format!(
+                        "the required {} parameter `{}` is missing",
+                        p.location, p.name
+                    ),
+                });
+            }
+            continue;
+        }
+        let Some(site) = p.site else { continue };
+        let Some(schema) = contract.schema(site) else {
+            continue;
+        };
+        let value = coerce(contract, schema, &raw, p.explode);
+        for mut v in contract.check(site, &value) {
+            v.message = format!("{} parameter `{}`: {}", p.location, p.name, v.message);
+            violations.push(v);
+        }
+    }
+    if !violations.is_empty() {
+        return Err(error_response(
+            StatusCode::BAD_REQUEST,
+            "the request's parameters do not match the OpenAPI contract",
+            op,
+            violations,
+            None,
+        ));
+    }
+
+    let Some((required, content)) = &op.body else {
+        return Ok(Request::from_parts(parts, body));
+    };
+    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return Err(error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!("the request body is larger than {limit} bytes"),
+                op,
+                Vec::new(),
+                None,
+            ));
+        }
+        Err(e) => {
+            return Err(error_response(
+                StatusCode::BAD_REQUEST,
+                &format!("the request body could not be read: {e}"),
+                op,
+                Vec::new(),
+                None,
+            ));
+        }
+    };
+    if bytes.is_empty() {
+        if *required {
+            return Err(error_response(
+                StatusCode::BAD_REQUEST,
+                "the request body is required",
+                op,
+                Vec::new(),
+                None,
+            ));
+        }
+        return Ok(Request::from_parts(parts, Body::from(bytes)));
+    }
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let Some(media) = content_type.and_then(|ct| find_media(content, ct)) else {
+        let declared: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
+        return Err(error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &format!(
+                "Content-Type `{}` is not declared for this body (declared: {})",
+                content_type.unwrap_or("none"),
+                declared.join(", ")
+            ),
+            op,
+            Vec::new(),
+            None,
+        ));
+    };
+    if let (Some(site), true) = (media.site, is_json(&media.media)) {
+        let value: Value = match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                return Err(error_response(
+                    StatusCode::BAD_REQUEST,
+                    &format!("the request body is not valid JSON: {e}"),
+                    op,
+                    Vec::new(),
+                    None,
+                ));
+            }
+        };
+        let violations = contract.check(site, &value);
+        if !violations.is_empty() {
+            return Err(error_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the request body does not match the OpenAPI contract",
+                op,
+                violations,
+                None,
+            ));
+        }
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The first type a schema names (skipping `null`).
+fn primary_type<'a>(contract: &'a Contract, schema: &'a Value) -> Option<&'a str> {
+    let schema = contract.resolve(schema);
+    match schema.get("type") {
+        Some(Value::String(t)) => return Some(t),
+        Some(Value::Array(ts)) => {
+            return ts.iter().filter_map(Value::as_str).find(|t| *t != "null");
+        }
+        _ => {}
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(items)) = schema.get(key) {
+            for item in items {
+                if let Some(t) = primary_type(contract, item) {
+                    return Some(t);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A parameter's text as the JSON value its schema describes; text that does not parse stays
+/// text, so the schema reports the type error.
+fn coerce(contract: &Contract, schema: &Value, raw: &[String], explode: bool) -> Value {
+    if primary_type(contract, schema) == Some("array") {
+        let items = contract.resolve(schema).get("items");
+        let values: Vec<String> = if raw.len() > 1 || explode {
+            raw.to_vec()
+        } else {
+            raw[0].split(',').map(str::to_string).collect()
+        };
+        return Value::Array(values.iter().map(|v| scalar(contract, items, v)).collect());
+    }
+    scalar(contract, Some(schema), &raw[0])
+}
+
+fn scalar(contract: &Contract, schema: Option<&Value>, text: &str) -> Value {
+    let ty = schema.and_then(|s| primary_type(contract, s));
+    match ty {
+        Some("integer") => text
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::String(text.into())),
+        Some("number") => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .unwrap_or_else(|| Value::String(text.into())),
+        Some("boolean") => match text {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::String(text.into()),
+        },
+        _ => Value::String(text.into()),
+    }
+}

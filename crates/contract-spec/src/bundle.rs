@@ -1,0 +1,344 @@
+//! The form of the spec the run-time validator needs, prepared at compile time: every
+//! operation's parameters, request body and responses, with schemas translated to JSON Schema
+//! 2020-12 and `$ref`s (also across files) rewritten to one `$defs` table. The runtime then
+//! needs no YAML or OpenAPI parser.
+//!
+//! OpenAPI 3.0 semantics are applied here: `nullable`, boolean `exclusiveMinimum`/`Maximum`,
+//! `readOnly` (not required in requests) and `writeOnly` (not required, and not allowed, in
+//! responses); `example`, `discriminator`, `xml` and `x-` keys are dropped.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde_json::{Map, Value, json};
+
+use crate::Spec;
+use crate::document::{FileId, Loc, Version};
+use crate::model::ParamIn;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Direction {
+    Request,
+    Response,
+}
+
+struct Bundler<'a> {
+    spec: &'a Spec,
+    defs: Map<String, Value>,
+    keys: HashMap<(Loc, Direction), String>,
+    queue: VecDeque<(Loc, Direction, String)>,
+}
+
+/// Keys whose values are schemas.
+const SCHEMA_KEYS: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "additionalItems",
+    "contentSchema",
+];
+const SCHEMA_LIST_KEYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+const SCHEMA_MAP_KEYS: &[&str] = &["properties", "patternProperties", "dependentSchemas"];
+const DROPPED_KEYS: &[&str] = &[
+    "example",
+    "examples",
+    "discriminator",
+    "xml",
+    "externalDocs",
+    "nullable",
+    "$schema",
+    "$id",
+    "$comment",
+    "$recursiveAnchor",
+    "$recursiveRef",
+    "deprecated",
+];
+
+/// The bundle for every operation of `spec`.
+pub fn bundle(spec: &Spec) -> Value {
+    let mut b = Bundler {
+        spec,
+        defs: Map::new(),
+        keys: HashMap::new(),
+        queue: VecDeque::new(),
+    };
+    let ops: Vec<Value> = spec.operations.iter().map(|op| b.operation(op)).collect();
+    while let Some((loc, dir, key)) = b.queue.pop_front() {
+        let value = b.schema_at(&loc, dir);
+        b.defs.insert(key, value);
+    }
+    json!({ "operations": ops, "$defs": Value::Object(b.defs) })
+}
+
+impl Bundler<'_> {
+    fn operation(&mut self, op: &crate::Operation) -> Value {
+        let params: Vec<Value> = op
+            .parameters
+            .iter()
+            .map(|p| {
+                let raw = self.spec.doc.get(&p.loc).cloned().unwrap_or(Value::Null);
+                let location = match p.location {
+                    ParamIn::Path => "path",
+                    ParamIn::Query => "query",
+                    ParamIn::Header => "header",
+                    ParamIn::Cookie => "cookie",
+                };
+                let style = raw.get("style").and_then(Value::as_str).unwrap_or(match p.location {
+                    ParamIn::Query | ParamIn::Cookie => "form",
+                    _ => "simple",
+                });
+                let explode = raw.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
+                json!({
+                    "name": p.name,
+                    "in": location,
+                    "required": p.required,
+                    "style": style,
+                    "explode": explode,
+                    "schema": p.schema.as_ref().map(|s| self.schema_ref_or_inline(s, Direction::Request)),
+                })
+            })
+            .collect();
+        let body = op.request_body.as_ref().and_then(|loc| {
+            let (loc, value) = self.spec.doc.deref(loc).ok()?;
+            Some(json!({
+                "required": value.get("required").and_then(Value::as_bool).unwrap_or(false),
+                "content": self.content(&loc, Direction::Request),
+            }))
+        });
+        let mut responses = Map::new();
+        if let Some(loc) = &op.responses
+            && let Some(Value::Object(map)) = self.spec.doc.get(loc)
+        {
+            for key in map.keys().filter(|k| !k.starts_with("x-")) {
+                let at = loc.child(key);
+                let content = match self.spec.doc.deref(&at) {
+                    Ok((resolved, _)) => self.content(&resolved, Direction::Response),
+                    Err(_) => Value::Object(Map::new()),
+                };
+                responses.insert(key.clone(), json!({ "content": content }));
+            }
+        }
+        json!({
+            "method": op.method.upper(),
+            "path": op.path,
+            "operationId": op.operation_id,
+            "parameters": params,
+            "requestBody": body,
+            "responses": responses,
+        })
+    }
+
+    /// `{media: schema-or-null}` of the `content` under `loc`.
+    fn content(&mut self, loc: &Loc, dir: Direction) -> Value {
+        let mut out = Map::new();
+        if let Some(Value::Object(map)) = self.spec.doc.get(&loc.child("content")) {
+            for (media, obj) in map {
+                let schema = obj.get("schema").map(|_| {
+                    self.schema_ref_or_inline(
+                        &loc.child("content").child(media).child("schema"),
+                        dir,
+                    )
+                });
+                out.insert(media.clone(), schema.unwrap_or(Value::Null));
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn schema_ref_or_inline(&mut self, loc: &Loc, dir: Direction) -> Value {
+        self.schema_at(loc, dir)
+    }
+
+    fn def_key(&mut self, target: &Loc, dir: Direction) -> String {
+        if let Some(k) = self.keys.get(&(target.clone(), dir)) {
+            return k.clone();
+        }
+        let base = match target.pointer.strip_prefix("/components/schemas/") {
+            Some(name) if target.file == FileId(0) && !name.contains('/') => {
+                crate::pointer::decode(name)
+            }
+            _ => format!("f{}{}", target.file.0, target.pointer),
+        };
+        let mut key: String = base
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        key.push_str(match dir {
+            Direction::Request => ".request",
+            Direction::Response => ".response",
+        });
+        while self.defs.contains_key(&key) || self.keys.values().any(|k| k == &key) {
+            key.push('_');
+        }
+        self.keys.insert((target.clone(), dir), key.clone());
+        self.queue.push_back((target.clone(), dir, key.clone()));
+        // Reserve the slot so that the key is unique even before it is filled.
+        self.defs.insert(key.clone(), Value::Bool(true));
+        key
+    }
+
+    fn schema_at(&mut self, loc: &Loc, dir: Direction) -> Value {
+        let Some(value) = self.spec.doc.get(loc).cloned() else {
+            return Value::Bool(true);
+        };
+        self.schema(loc, &value, dir, 0)
+    }
+
+    fn resolved(&self, loc: &Loc) -> Option<Value> {
+        self.spec.doc.deref(loc).ok().map(|(_, v)| v.clone())
+    }
+
+    fn schema(&mut self, loc: &Loc, value: &Value, dir: Direction, depth: usize) -> Value {
+        let Value::Object(map) = value else {
+            return match value {
+                Value::Bool(_) => value.clone(),
+                _ => Value::Bool(true),
+            };
+        };
+        if depth > 64 {
+            return Value::Bool(true);
+        }
+        let v30 = self.spec.doc.version == Version::V30;
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            let target = match self.spec.doc.resolve_ref(loc.file, reference) {
+                Ok(t) if self.spec.doc.get(&t).is_some() => t,
+                _ => return Value::Bool(true),
+            };
+            let key = self.def_key(&target, dir);
+            let reference = json!({ "$ref": format!("#/$defs/{key}") });
+            // 3.0 ignores everything next to `$ref`; 3.1 applies it.
+            if v30 || map.len() == 1 {
+                return reference;
+            }
+            let mut rest = map.clone();
+            rest.remove("$ref");
+            let siblings = self.schema(loc, &Value::Object(rest), dir, depth + 1);
+            return json!({ "allOf": [reference, siblings] });
+        }
+        let mut out = Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        let mut drop_required: Vec<String> = Vec::new();
+        for (key, child) in map {
+            if key.starts_with("x-") || DROPPED_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            let at = loc.child(key);
+            if SCHEMA_KEYS.contains(&key.as_str()) {
+                out.insert(key.clone(), self.schema(&at, child, dir, depth + 1));
+            } else if SCHEMA_LIST_KEYS.contains(&key.as_str()) {
+                let items = child.as_array().map(|items| {
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            self.schema(&at.child(&i.to_string()), item, dir, depth + 1)
+                        })
+                        .collect::<Vec<_>>()
+                });
+                out.insert(key.clone(), Value::Array(items.unwrap_or_default()));
+            } else if SCHEMA_MAP_KEYS.contains(&key.as_str()) {
+                let mut props = Map::new();
+                if let Value::Object(children) = child {
+                    for (name, prop) in children {
+                        let prop_loc = at.child(name);
+                        let resolved = self.resolved(&prop_loc).unwrap_or_else(|| prop.clone());
+                        let flag = |k: &str| {
+                            prop.get(k).and_then(Value::as_bool).unwrap_or(false)
+                                || resolved.get(k).and_then(Value::as_bool).unwrap_or(false)
+                        };
+                        if key == "properties" && dir == Direction::Request && flag("readOnly") {
+                            drop_required.push(name.clone());
+                        }
+                        if key == "properties" && dir == Direction::Response && flag("writeOnly") {
+                            drop_required.push(name.clone());
+                            props.insert(name.clone(), Value::Bool(false));
+                            continue;
+                        }
+                        props.insert(name.clone(), self.schema(&prop_loc, prop, dir, depth + 1));
+                    }
+                }
+                out.insert(key.clone(), Value::Object(props));
+            } else if key == "required" {
+                if let Value::Array(names) = child {
+                    for n in names {
+                        if !required.contains(n) {
+                            required.push(n.clone());
+                        }
+                    }
+                }
+            } else if (key == "exclusiveMinimum" || key == "exclusiveMaximum") && child.is_boolean()
+            {
+                let bound = if key == "exclusiveMinimum" {
+                    "minimum"
+                } else {
+                    "maximum"
+                };
+                if child == &Value::Bool(true)
+                    && let Some(limit) = map.get(bound)
+                {
+                    out.insert(key.clone(), limit.clone());
+                }
+            } else if key == "$defs" || key == "definitions" {
+                // Local definitions are reached through `$ref`s, which go to the table.
+                continue;
+            } else {
+                out.insert(key.clone(), child.clone());
+            }
+        }
+        // A boolean `exclusiveMinimum` replaced `minimum`.
+        for (ex, bound) in [
+            ("exclusiveMinimum", "minimum"),
+            ("exclusiveMaximum", "maximum"),
+        ] {
+            if map.get(ex) == Some(&Value::Bool(true)) {
+                out.remove(bound);
+            }
+        }
+        required.retain(|n| {
+            !n.as_str()
+                .is_some_and(|n| drop_required.iter().any(|d| d == n))
+        });
+        if !required.is_empty() {
+            out.insert("required".into(), Value::Array(required));
+        }
+        // `nullable: true` (3.0; also honoured in 3.1 documents that still use it).
+        if map
+            .get("nullable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+        {
+            match out.get_mut("type") {
+                Some(Value::String(t)) => {
+                    let t = t.clone();
+                    out.insert("type".into(), json!([t, "null"]));
+                }
+                Some(Value::Array(ts)) => {
+                    if !ts.contains(&json!("null")) {
+                        ts.push(json!("null"));
+                    }
+                }
+                _ => {
+                    return json!({ "anyOf": [Value::Object(out), { "type": "null" }] });
+                }
+            }
+            if let Some(Value::Array(values)) = out.get_mut("enum")
+                && !values.contains(&Value::Null)
+            {
+                values.push(Value::Null);
+            }
+        }
+        Value::Object(out)
+    }
+}

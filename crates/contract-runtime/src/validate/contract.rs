@@ -77,7 +77,8 @@ pub struct Contract {
     pub(crate) ops: Vec<OpSpec>,
     pub(crate) sites: Vec<Site>,
     defs: Map<String, Value>,
-    by_route: HashMap<(String, String), usize>,
+    /// Path template → (method, operation index): looked up without allocating.
+    by_route: HashMap<String, Vec<(String, usize)>>,
 }
 
 impl std::fmt::Debug for Contract {
@@ -195,11 +196,13 @@ impl Contract {
                 responses,
             });
         }
-        let by_route = ops
-            .iter()
-            .enumerate()
-            .map(|(i, op)| ((op.method.clone(), op.path.clone()), i))
-            .collect();
+        let mut by_route: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+        for (i, op) in ops.iter().enumerate() {
+            by_route
+                .entry(op.path.clone())
+                .or_default()
+                .push((op.method.clone(), i));
+        }
         Contract {
             ops,
             sites,
@@ -210,13 +213,13 @@ impl Contract {
 
     /// The operation served at `path` (axum's matched path, which is the spec's template) for
     /// `method`; a router nested under a prefix matches by suffix.
-    pub(crate) fn find(&self, method: &str, path: &str) -> Option<&OpSpec> {
-        if let Some(&i) = self.by_route.get(&(method.to_string(), path.to_string())) {
-            return self.ops.get(i);
+    pub(crate) fn find_index(&self, method: &str, path: &str) -> Option<usize> {
+        if let Some(methods) = self.by_route.get(path) {
+            return methods.iter().find(|(m, _)| m == method).map(|(_, i)| *i);
         }
         self.ops
             .iter()
-            .find(|op| op.method == method && path.ends_with(&op.path))
+            .position(|op| op.method == method && path.ends_with(&op.path))
     }
 
     /// Validates `instance` against site `site`; the violations found (at most ten).
@@ -227,6 +230,8 @@ impl Contract {
         crate::validate::count_validation();
         let validator = s.validator.get_or_init(|| self.compile(&s.schema));
         match validator {
+            // Most values are valid: answer that cheaply, collect details only on failure.
+            Ok(v) if v.is_valid(instance) => Vec::new(),
             Ok(v) => v
                 .iter_errors(instance)
                 .take(10)

@@ -135,15 +135,21 @@ where
         // The clone that was driven to readiness serves this call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
+        if !self.config.requests && !self.config.responses {
+            return Box::pin(inner.call(request));
+        }
+        let found = request.extensions().get::<MatchedPath>().and_then(|path| {
+            self.contract
+                .find_index(request.method().as_str(), path.as_str())
+        });
+        let Some(index) = found else {
+            return Box::pin(inner.call(request));
+        };
         let contract = self.contract.clone();
         let config = self.config.clone();
         Box::pin(async move {
-            let matched = request
-                .extensions()
-                .get::<MatchedPath>()
-                .map(|m| m.as_str().to_string());
-            let method = request.method().as_str().to_string();
-            let Some(op) = matched.and_then(|path| contract.find(&method, &path)) else {
+            let method = request.method().clone();
+            let Some(op) = contract.ops.get(index) else {
                 return inner.call(request).await;
             };
             let request = if config.requests {
@@ -154,7 +160,7 @@ where
             } else {
                 request
             };
-            let is_head = method == "HEAD";
+            let is_head = method == http::Method::HEAD;
             let response = inner.call(request).await?;
             if !config.responses {
                 return Ok(response);
@@ -211,8 +217,8 @@ async fn check_response(
     config: &Config,
 ) -> Response {
     let status = response.status();
-    let declared: Vec<&str> = op.responses.iter().map(|(k, _)| k.as_str()).collect();
     let Some((key, content)) = op.response(status.as_u16()) else {
+        let declared: Vec<&str> = op.responses.iter().map(|(k, _)| k.as_str()).collect();
         let v = Violation {
             pointer: String::new(),
             schema_path: format!("{} responses", op.label()),
@@ -225,11 +231,6 @@ async fn check_response(
         };
         return violation(op, status, vec![v], response, config);
     };
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
     let (parts, body) = response.into_parts();
     let bytes = match http_body_util::Limited::new(body, RESPONSE_LIMIT)
         .collect()
@@ -247,7 +248,6 @@ async fn check_response(
             );
         }
     };
-    let rebuild = |bytes: bytes::Bytes| Response::from_parts(parts.clone(), Body::from(bytes));
     let mut violations = Vec::new();
     if content.is_empty() {
         if !bytes.is_empty() && !is_head {
@@ -261,40 +261,47 @@ async fn check_response(
                 ),
             });
         }
-        return finish(op, status, violations, rebuild(bytes), config);
-    }
-    if is_head || (bytes.is_empty() && status == StatusCode::NOT_MODIFIED) {
-        return rebuild(bytes);
-    }
-    let Some(media) = content_type
-        .as_deref()
-        .and_then(|ct| find_media(content, ct))
-    else {
-        let declared: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
-        violations.push(Violation {
-            pointer: String::new(),
-            schema_path: format!("{} responses/{key}/content", op.label()),
-            rule: "content-type".into(),
-            message: format!(
-                "Content-Type `{}` is not declared for {key} (declared: {})",
-                content_type.as_deref().unwrap_or("none"),
-                declared.join(", ")
-            ),
-        });
-        return finish(op, status, violations, rebuild(bytes), config);
-    };
-    if let (Some(site), true) = (media.site, is_json(&media.media)) {
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(value) => violations.extend(contract.check(site, &value)),
-            Err(e) => violations.push(Violation {
-                pointer: String::new(),
-                schema_path: contract.site_location(site).to_string(),
-                rule: "json".into(),
-                message: format!("the body is not valid JSON: {e}"),
-            }),
+    } else if !(is_head || (bytes.is_empty() && status == StatusCode::NOT_MODIFIED)) {
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        match content_type.and_then(|ct| find_media(content, ct)) {
+            None => {
+                let declared: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
+                violations.push(Violation {
+                    pointer: String::new(),
+                    schema_path: format!("{} responses/{key}/content", op.label()),
+                    rule: "content-type".into(),
+                    message: format!(
+                        "Content-Type `{}` is not declared for {key} (declared: {})",
+                        content_type.unwrap_or("none"),
+                        declared.join(", ")
+                    ),
+                });
+            }
+            Some(media) => {
+                if let (Some(site), true) = (media.site, is_json(&media.media)) {
+                    match serde_json::from_slice::<Value>(&bytes) {
+                        Ok(value) => violations.extend(contract.check(site, &value)),
+                        Err(e) => violations.push(Violation {
+                            pointer: String::new(),
+                            schema_path: contract.site_location(site).to_string(),
+                            rule: "json".into(),
+                            message: format!("the body is not valid JSON: {e}"),
+                        }),
+                    }
+                }
+            }
         }
     }
-    finish(op, status, violations, rebuild(bytes), config)
+    finish(
+        op,
+        status,
+        violations,
+        Response::from_parts(parts, Body::from(bytes)),
+        config,
+    )
 }
 
 fn finish(

@@ -185,6 +185,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
                                 spec,
                                 &wants,
                                 &input,
+                                &container,
                                 &struct_fields,
                                 &unit_variants,
                                 &inline,
@@ -339,6 +340,7 @@ fn check_component(
     spec: &Spec,
     component: &str,
     input: &syn::DeriveInput,
+    container: &Container,
     fields: &[FieldModel<'_>],
     unit_variants: &[(&syn::Variant, String)],
     inline: &TokenStream,
@@ -519,6 +521,29 @@ fn check_component(
                 );
             }
         }
+        return TokenStream::new();
+    }
+
+    // A `discriminator` names the property that tells the alternatives apart: serde's tag.
+    if let (syn::Data::Enum(_), Some(property)) = (
+        &input.data,
+        schema
+            .pointer("/discriminator/propertyName")
+            .and_then(|v| v.as_str()),
+    ) && container.tag.as_deref() != Some(property)
+    {
+        let found = match (&container.tag, container.untagged) {
+            (Some(tag), _) => format!("`#[serde(tag = \"{tag}\")]`"),
+            (None, true) => "`#[serde(untagged)]`".to_string(),
+            (None, false) => "no tag (serde's external tagging)".to_string(),
+        };
+        errors.at(
+            ident.span(),
+            format!(
+                "component `{component}` is discriminated by the property `{property}`, but `{ident}` has {found}\nspec: {}\nhelp: add `#[serde(tag = \"{property}\")]`",
+                spec.doc.place(&loc.child("discriminator"))
+            ),
+        );
         return TokenStream::new();
     }
 

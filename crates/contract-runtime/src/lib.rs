@@ -34,6 +34,7 @@
 pub mod __private;
 mod responses;
 mod schema;
+pub mod testing;
 mod validate;
 
 pub use responses::{Body, ResponseVariant, Responses};

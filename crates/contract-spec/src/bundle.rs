@@ -60,6 +60,18 @@ const DROPPED_KEYS: &[&str] = &[
     "deprecated",
 ];
 
+/// `example`, else the first of `examples` (a list, or a map of Example Objects with `value`).
+fn first_example(obj: &Value) -> Option<Value> {
+    if let Some(e) = obj.get("example") {
+        return Some(e.clone());
+    }
+    match obj.get("examples")? {
+        Value::Array(list) => list.first().cloned(),
+        Value::Object(map) => map.values().find_map(|e| e.get("value").cloned()),
+        _ => None,
+    }
+}
+
 /// The bundle for every operation of `spec`.
 pub fn bundle(spec: &Spec) -> Value {
     let mut b = Bundler {
@@ -94,6 +106,7 @@ impl Bundler<'_> {
                     _ => "simple",
                 });
                 let explode = raw.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
+                let example = first_example(&raw).or_else(|| p.schema.as_ref().and_then(|s| self.schema_example(s)));
                 json!({
                     "name": p.name,
                     "in": location,
@@ -101,6 +114,7 @@ impl Bundler<'_> {
                     "style": style,
                     "explode": explode,
                     "schema": p.schema.as_ref().map(|s| self.schema_ref_or_inline(s, Direction::Request)),
+                    "example": example,
                 })
             })
             .collect();
@@ -134,21 +148,34 @@ impl Bundler<'_> {
         })
     }
 
-    /// `{media: schema-or-null}` of the `content` under `loc`.
+    /// `{media: {schema, example}}` of the `content` under `loc` (examples of requests only).
     fn content(&mut self, loc: &Loc, dir: Direction) -> Value {
         let mut out = Map::new();
-        if let Some(Value::Object(map)) = self.spec.doc.get(&loc.child("content")) {
-            for (media, obj) in map {
-                let schema = obj.get("schema").map(|_| {
-                    self.schema_ref_or_inline(
-                        &loc.child("content").child(media).child("schema"),
-                        dir,
-                    )
-                });
-                out.insert(media.clone(), schema.unwrap_or(Value::Null));
+        if let Some(Value::Object(map)) = self.spec.doc.get(&loc.child("content")).cloned() {
+            for (media, obj) in &map {
+                let schema_loc = loc.child("content").child(media).child("schema");
+                let schema = obj
+                    .get("schema")
+                    .map(|_| self.schema_ref_or_inline(&schema_loc, dir));
+                let example = match dir {
+                    Direction::Request => {
+                        first_example(obj).or_else(|| self.schema_example(&schema_loc))
+                    }
+                    Direction::Response => None,
+                };
+                out.insert(
+                    media.clone(),
+                    json!({ "schema": schema, "example": example }),
+                );
             }
         }
         Value::Object(out)
+    }
+
+    /// The `example` of a schema (after `$ref`s), if it has one.
+    fn schema_example(&self, loc: &Loc) -> Option<Value> {
+        let (_, schema) = self.spec.doc.deref(loc).ok()?;
+        first_example(schema)
     }
 
     fn schema_ref_or_inline(&mut self, loc: &Loc, dir: Direction) -> Value {

@@ -27,6 +27,7 @@ pub(crate) struct Site {
 }
 
 pub(crate) struct ParamSpec {
+    pub example: Option<Value>,
     pub name: String,
     pub location: String,
     pub required: bool,
@@ -35,6 +36,7 @@ pub(crate) struct ParamSpec {
 }
 
 pub(crate) struct Media {
+    pub example: Option<Value>,
     pub media: String,
     pub site: Option<usize>,
 }
@@ -141,6 +143,7 @@ impl Contract {
                                 &mut sites,
                             );
                             ParamSpec {
+                                example: p.get("example").filter(|e| !e.is_null()).cloned(),
                                 name,
                                 location,
                                 required: p["required"].as_bool().unwrap_or(false),
@@ -156,9 +159,14 @@ impl Contract {
                     .as_object()
                     .map(|m| {
                         m.iter()
-                            .map(|(media, schema)| Media {
+                            .map(|(media, entry)| Media {
+                                example: entry.get("example").filter(|e| !e.is_null()).cloned(),
                                 media: media.clone(),
-                                site: add_site(schema, format!("{label}: {what} {media}"), sites),
+                                site: add_site(
+                                    &entry["schema"],
+                                    format!("{label}: {what} {media}"),
+                                    sites,
+                                ),
                             })
                             .collect()
                     })

@@ -217,20 +217,6 @@ async fn check_response(
     config: &Config,
 ) -> Response {
     let status = response.status();
-    let Some((key, content)) = op.response(status.as_u16()) else {
-        let declared: Vec<&str> = op.responses.iter().map(|(k, _)| k.as_str()).collect();
-        let v = Violation {
-            pointer: String::new(),
-            schema_path: format!("{} responses", op.label()),
-            rule: "status".into(),
-            message: format!(
-                "status {} is not declared (declared: {})",
-                status.as_u16(),
-                declared.join(", ")
-            ),
-        };
-        return violation(op, status, vec![v], response, config);
-    };
     let (parts, body) = response.into_parts();
     let bytes = match http_body_util::Limited::new(body, RESPONSE_LIMIT)
         .collect()
@@ -248,6 +234,42 @@ async fn check_response(
             );
         }
     };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let violations = response_violations(contract, op, status, content_type, &bytes, is_head);
+    finish(
+        op,
+        status,
+        violations,
+        Response::from_parts(parts, Body::from(bytes)),
+        config,
+    )
+}
+
+/// What is wrong with a response: its status, media type or body.
+pub(crate) fn response_violations(
+    contract: &Contract,
+    op: &OpSpec,
+    status: StatusCode,
+    content_type: Option<&str>,
+    bytes: &[u8],
+    is_head: bool,
+) -> Vec<Violation> {
+    let Some((key, content)) = op.response(status.as_u16()) else {
+        let declared: Vec<&str> = op.responses.iter().map(|(k, _)| k.as_str()).collect();
+        return vec![Violation {
+            pointer: String::new(),
+            schema_path: format!("{} responses", op.label()),
+            rule: "status".into(),
+            message: format!(
+                "status {} is not declared (declared: {})",
+                status.as_u16(),
+                declared.join(", ")
+            ),
+        }];
+    };
     let mut violations = Vec::new();
     if content.is_empty() {
         if !bytes.is_empty() && !is_head {
@@ -261,47 +283,40 @@ async fn check_response(
                 ),
             });
         }
-    } else if !(is_head || (bytes.is_empty() && status == StatusCode::NOT_MODIFIED)) {
-        let content_type = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok());
-        match content_type.and_then(|ct| find_media(content, ct)) {
-            None => {
-                let declared: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
-                violations.push(Violation {
-                    pointer: String::new(),
-                    schema_path: format!("{} responses/{key}/content", op.label()),
-                    rule: "content-type".into(),
-                    message: format!(
-                        "Content-Type `{}` is not declared for {key} (declared: {})",
-                        content_type.unwrap_or("none"),
-                        declared.join(", ")
-                    ),
-                });
-            }
-            Some(media) => {
-                if let (Some(site), true) = (media.site, is_json(&media.media)) {
-                    match serde_json::from_slice::<Value>(&bytes) {
-                        Ok(value) => violations.extend(contract.check(site, &value)),
-                        Err(e) => violations.push(Violation {
-                            pointer: String::new(),
-                            schema_path: contract.site_location(site).to_string(),
-                            rule: "json".into(),
-                            message: format!("the body is not valid JSON: {e}"),
-                        }),
-                    }
+        return violations;
+    }
+    if is_head || (bytes.is_empty() && status == StatusCode::NOT_MODIFIED) {
+        return violations;
+    }
+    match content_type.and_then(|ct| find_media(content, ct)) {
+        None => {
+            let declared: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
+            violations.push(Violation {
+                pointer: String::new(),
+                schema_path: format!("{} responses/{key}/content", op.label()),
+                rule: "content-type".into(),
+                message: format!(
+                    "Content-Type `{}` is not declared for {key} (declared: {})",
+                    content_type.unwrap_or("none"),
+                    declared.join(", ")
+                ),
+            });
+        }
+        Some(media) => {
+            if let (Some(site), true) = (media.site, is_json(&media.media)) {
+                match serde_json::from_slice::<Value>(bytes) {
+                    Ok(value) => violations.extend(contract.check(site, &value)),
+                    Err(e) => violations.push(Violation {
+                        pointer: String::new(),
+                        schema_path: contract.site_location(site).to_string(),
+                        rule: "json".into(),
+                        message: format!("the body is not valid JSON: {e}"),
+                    }),
                 }
             }
         }
     }
-    finish(
-        op,
-        status,
-        violations,
-        Response::from_parts(parts, Body::from(bytes)),
-        config,
-    )
+    violations
 }
 
 fn finish(

@@ -1,8 +1,10 @@
 //! Run-time validation: [`ContractLayer`] checks what the compiler cannot see, the values.
 
-mod contract;
+pub(crate) mod contract;
 mod layer;
 mod request;
+
+pub(crate) use layer::{is_json, response_violations};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -1,0 +1,487 @@
+//! Conformance testing from the spec: drive a router in process with requests built from the
+//! spec's examples and from generated values, and report every response that breaks the
+//! contract. Also sends invalid requests and reports any that gets a 5xx.
+//!
+//! ```ignore
+//! #[tokio::test]
+//! async fn conforms_to_the_spec() {
+//!     contract_runtime::testing::Sweep::new(petstore::app(), contract_runtime::spec!())
+//!         .cases(20)
+//!         .path_value("petId", 1)
+//!         .setup(|app| async move { /* create the pet with id 1 */ })
+//!         .run()
+//!         .await
+//!         .assert_ok();
+//! }
+//! ```
+
+mod generate;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use http::{Request, header};
+use http_body_util::BodyExt;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::validate::{Contract, SpecBundle};
+use generate::Rng;
+
+type Setup = Box<dyn FnOnce(Router) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+/// A conformance sweep over every operation of a spec.
+pub struct Sweep {
+    router: Router,
+    contract: Arc<Contract>,
+    cases: usize,
+    seed: u64,
+    invalid: bool,
+    path_values: HashMap<String, Value>,
+    setup: Option<Setup>,
+    only: Option<Vec<String>>,
+}
+
+/// One response that broke the contract.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// `listPets (GET /pets)`.
+    pub operation: String,
+    /// The request, as `METHOD uri` plus the body when there was one.
+    pub request: String,
+    pub status: u16,
+    /// The start of the response body.
+    pub response: String,
+    /// The rule broken (`status`, `content-type`, a JSON Schema keyword, `server-error`).
+    pub rule: String,
+    pub message: String,
+}
+
+/// The outcome of a sweep.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub operations: usize,
+    pub requests: usize,
+    pub failures: Vec<Failure>,
+}
+
+impl Report {
+    pub fn is_ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// Panics with the report when any response broke the contract.
+    #[track_caller]
+    pub fn assert_ok(&self) {
+        assert!(self.is_ok(), "{self}");
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "contract sweep: {} operations, {} requests, {} failures",
+            self.operations,
+            self.requests,
+            self.failures.len()
+        )?;
+        for x in &self.failures {
+            writeln!(
+                f,
+                "- {}: {} -> {}\n    {} ({}): {}",
+                x.operation, x.request, x.status, x.rule, x.message, x.response
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Sweeps `router` with the defaults and fails the test on any contract violation.
+pub async fn assert_conforms(router: Router, spec: SpecBundle) {
+    Sweep::new(router, spec).run().await.assert_ok();
+}
+
+struct Built {
+    method: String,
+    uri: String,
+    body: Option<(String, String)>,
+    headers: Vec<(String, String)>,
+}
+
+impl Sweep {
+    pub fn new(router: Router, spec: SpecBundle) -> Self {
+        Sweep {
+            router,
+            contract: Contract::new(spec),
+            cases: 10,
+            seed: 0x5eed,
+            invalid: true,
+            path_values: HashMap::new(),
+            setup: None,
+            only: None,
+        }
+    }
+
+    /// Requests per operation (the first uses the spec's examples where it has them).
+    pub fn cases(mut self, n: usize) -> Self {
+        self.cases = n.max(1);
+        self
+    }
+
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Whether to also send invalid requests (on by default); none may get a 5xx.
+    pub fn invalid_requests(mut self, on: bool) -> Self {
+        self.invalid = on;
+        self
+    }
+
+    /// Sweeps only these operations (operationIds or `METHOD /path`), e.g. for a router built
+    /// with `routes!(partial; …)`.
+    pub fn only(mut self, operations: &[&str]) -> Self {
+        self.only = Some(operations.iter().map(|s| s.to_string()).collect());
+        self
+    }
+
+    /// A value for a path parameter that refers to state (an id that must exist).
+    pub fn path_value(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.path_values.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// Runs once before the sweep, with the router (to create the state the seeds refer to).
+    pub fn setup<F, Fut>(mut self, f: F) -> Self
+    where
+        F: FnOnce(Router) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.setup = Some(Box::new(move |r| Box::pin(f(r))));
+        self
+    }
+
+    pub async fn run(mut self) -> Report {
+        if let Some(setup) = self.setup.take() {
+            setup(self.router.clone()).await;
+        }
+        let mut report = Report {
+            operations: self.contract.ops.len(),
+            ..Report::default()
+        };
+        // Creations first and deletions last, so the state the other operations read exists.
+        let selected = |op: &crate::validate::contract::OpSpec| match &self.only {
+            None => true,
+            Some(list) => list.iter().any(|s| {
+                op.operation_id.as_deref() == Some(s.as_str())
+                    || *s == format!("{} {}", op.method, op.path)
+            }),
+        };
+        let mut order: Vec<usize> = (0..self.contract.ops.len())
+            .filter(|&i| selected(&self.contract.ops[i]))
+            .collect();
+        report.operations = order.len();
+        let rank = |m: &str| match m {
+            "POST" => 0,
+            "DELETE" => 2,
+            _ => 1,
+        };
+        order.sort_by_key(|&i| rank(&self.contract.ops[i].method));
+        let mut rng = Rng::new(self.seed);
+        for i in order {
+            for case in 0..self.cases {
+                let built = self.build(i, case == 0, &mut rng);
+                self.send(i, built, false, &mut report).await;
+            }
+            if self.invalid {
+                for built in self.invalid_requests_for(i, &mut rng) {
+                    self.send(i, built, true, &mut report).await;
+                }
+            }
+        }
+        report
+    }
+
+    fn value_for(
+        &self,
+        param: &crate::validate::contract::ParamSpec,
+        use_example: bool,
+        rng: &mut Rng,
+    ) -> Value {
+        if param.location == "path"
+            && let Some(v) = self.path_values.get(&param.name)
+        {
+            return v.clone();
+        }
+        if use_example && let Some(e) = &param.example {
+            return e.clone();
+        }
+        match param.site.and_then(|s| self.contract.schema(s)) {
+            Some(schema) => generate::valid(&self.contract, schema, rng, 0),
+            None => Value::String("x".into()),
+        }
+    }
+
+    fn build(&self, index: usize, use_example: bool, rng: &mut Rng) -> Built {
+        let op = &self.contract.ops[index];
+        let mut values: Vec<(usize, Value)> = Vec::new();
+        for (j, p) in op.params.iter().enumerate() {
+            if p.required || p.location == "path" || rng.coin() {
+                values.push((j, self.value_for(p, use_example, rng)));
+            }
+        }
+        let mut built = self.assemble(index, &values);
+        if let Some((required, content)) = &op.body {
+            let chosen = content
+                .iter()
+                .find(|m| crate::validate::is_json(&m.media))
+                .or_else(|| {
+                    content
+                        .iter()
+                        .find(|m| m.media.starts_with("application/x-www-form-urlencoded"))
+                });
+            if let Some(media) = chosen
+                && (*required || rng.coin())
+            {
+                let value = match (&media.example, use_example) {
+                    (Some(e), true) => e.clone(),
+                    _ => match media.site.and_then(|s| self.contract.schema(s)) {
+                        Some(schema) => generate::valid(&self.contract, schema, rng, 0),
+                        None => Value::Object(Default::default()),
+                    },
+                };
+                built.body = Some((media.media.clone(), encode_body(&media.media, &value)));
+            }
+        }
+        built
+    }
+
+    /// Requests that must be rejected: a required parameter left out, a parameter of the
+    /// wrong type or outside its constraints, a body of the wrong type.
+    fn invalid_requests_for(&self, index: usize, rng: &mut Rng) -> Vec<Built> {
+        let op = &self.contract.ops[index];
+        let valid: Vec<(usize, Value)> = op
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.required || p.location == "path")
+            .map(|(j, p)| (j, self.value_for(p, true, rng)))
+            .collect();
+        let mut out = Vec::new();
+        for (j, p) in op.params.iter().enumerate() {
+            if p.required && p.location != "path" {
+                let without: Vec<(usize, Value)> =
+                    valid.iter().filter(|(k, _)| *k != j).cloned().collect();
+                out.push(self.assemble(index, &without));
+            }
+            if let Some((text, _why)) = p
+                .site
+                .and_then(|s| self.contract.schema(s))
+                .and_then(|s| generate::invalid_text(&self.contract, s))
+            {
+                let mut broken: Vec<(usize, Value)> =
+                    valid.iter().filter(|(k, _)| *k != j).cloned().collect();
+                broken.push((j, Value::String(text)));
+                out.push(self.assemble(index, &broken));
+            }
+        }
+        if let Some((_, content)) = &op.body
+            && let Some(media) = content.iter().find(|m| crate::validate::is_json(&m.media))
+        {
+            let mut built = self.assemble(index, &valid);
+            built.body = Some((
+                media.media.clone(),
+                "[\"not\", {\"the\": \"schema\"}]".into(),
+            ));
+            out.push(built);
+            let mut built = self.assemble(index, &valid);
+            built.body = Some((media.media.clone(), "{not json".into()));
+            out.push(built);
+        }
+        out
+    }
+
+    fn assemble(&self, index: usize, values: &[(usize, Value)]) -> Built {
+        let op = &self.contract.ops[index];
+        let mut path = op.path.clone();
+        let mut query: Vec<(String, String)> = Vec::new();
+        let mut headers = Vec::new();
+        for (j, value) in values {
+            let p = &op.params[*j];
+            let texts: Vec<String> = match value {
+                Value::Array(items) => items.iter().map(text).collect(),
+                other => vec![text(other)],
+            };
+            match p.location.as_str() {
+                "path" => {
+                    let encoded =
+                        utf8_percent_encode(&texts.join(","), NON_ALPHANUMERIC).to_string();
+                    path = path.replace(&format!("{{{}}}", p.name), &encoded);
+                }
+                "query" => {
+                    if p.explode {
+                        query.extend(texts.into_iter().map(|t| (p.name.clone(), t)));
+                    } else {
+                        query.push((p.name.clone(), texts.join(",")));
+                    }
+                }
+                "header" => headers.push((p.name.clone(), texts.join(","))),
+                "cookie" => {
+                    headers.push(("cookie".into(), format!("{}={}", p.name, texts.join(","))))
+                }
+                _ => {}
+            }
+        }
+        let mut uri = path;
+        if !query.is_empty() {
+            let encoded: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&query)
+                .finish();
+            uri.push('?');
+            uri.push_str(&encoded);
+        }
+        Built {
+            method: op.method.clone(),
+            uri,
+            body: None,
+            headers,
+        }
+    }
+
+    async fn send(&self, index: usize, built: Built, invalid: bool, report: &mut Report) {
+        let op = &self.contract.ops[index];
+        report.requests += 1;
+        let describe = match &built.body {
+            Some((media, body)) => format!(
+                "{} {} ({media}: {})",
+                built.method,
+                built.uri,
+                shorten(body, 200)
+            ),
+            None => format!("{} {}", built.method, built.uri),
+        };
+        let mut request = Request::builder()
+            .method(built.method.as_str())
+            .uri(&built.uri);
+        for (k, v) in &built.headers {
+            request = request.header(k, v);
+        }
+        let request = match &built.body {
+            Some((media, body)) => request
+                .header(header::CONTENT_TYPE, media)
+                .body(Body::from(body.clone())),
+            None => request.body(Body::empty()),
+        };
+        let Ok(request) = request else {
+            return; // a generated value that cannot form a request (e.g. a header with a newline)
+        };
+        let response = match self.router.clone().oneshot(request).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        };
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
+        let body_text = shorten(&String::from_utf8_lossy(&bytes), 300);
+        let mut fail = |rule: &str, message: String| {
+            report.failures.push(Failure {
+                operation: op.label(),
+                request: describe.clone(),
+                status: status.as_u16(),
+                response: body_text.clone(),
+                rule: rule.to_string(),
+                message,
+            })
+        };
+        if status.is_server_error()
+            && op
+                .response(status.as_u16())
+                .is_none_or(|(k, _)| k == "default")
+        {
+            let why = if invalid {
+                "an invalid request got a server error"
+            } else {
+                "a valid request got a server error"
+            };
+            // A 500 from `ContractLayer` names the violation: report that rule.
+            let problem: Option<Value> = serde_json::from_slice(&bytes).ok();
+            match problem.as_ref().and_then(|p| p["violations"].get(0)) {
+                Some(v) => fail(
+                    v["rule"].as_str().unwrap_or("server-error"),
+                    format!(
+                        "{why}: the response broke the contract at `{}`: {} ({})",
+                        v["pointer"].as_str().unwrap_or(""),
+                        v["message"].as_str().unwrap_or(""),
+                        v["schemaPath"].as_str().unwrap_or("")
+                    ),
+                ),
+                None => fail("server-error", why.to_string()),
+            }
+            return;
+        }
+        if invalid {
+            return;
+        }
+        let violations = crate::validate::response_violations(
+            &self.contract,
+            op,
+            status,
+            content_type.as_deref(),
+            &bytes,
+            built.method == "HEAD",
+        );
+        for v in violations {
+            let at = if v.pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{}`", v.pointer)
+            };
+            fail(&v.rule, format!("{}{at} ({})", v.message, v.schema_path));
+        }
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn shorten(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
+}
+
+fn encode_body(media: &str, value: &Value) -> String {
+    if media.starts_with("application/x-www-form-urlencoded") {
+        let pairs: Vec<(String, String)> = value
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+            .unwrap_or_default();
+        return form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish();
+    }
+    value.to_string()
+}

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
-use contract_runtime::{Responses, Schema, contract, routes};
+use contract_runtime::{ContractLayer, Responses, Schema, contract, routes};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Schema)]
@@ -246,7 +246,9 @@ async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// The whole service: every operation of the spec, with a fresh store.
+/// The whole service: every operation of the spec, with a fresh store. Requests are validated
+/// against the spec before the handlers run (a malformed one gets a problem+json 400, 413, 415
+/// or 422, as the spec declares); `routes!` adds response validation in debug builds.
 pub fn app() -> Router {
     let router = routes!(
         list_pets,
@@ -257,5 +259,9 @@ pub fn app() -> Router {
         show_owned_pet,
         health
     );
-    router.with_state(AppState::default())
+    let requests = ContractLayer::new(contract_runtime::spec!())
+        .validate_requests(true)
+        .validate_responses(false)
+        .body_limit(64 * 1024);
+    router.layer(requests).with_state(AppState::default())
 }

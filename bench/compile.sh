@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Times `cargo check` of a crate with one handler per operation, three ways, from a warm
+# dependency cache, and prints the ratios to the baseline (same run, same machine):
+#   baseline  the handlers and their router, no attributes
+#   ours      the same with #[contract] on each handler and routes! (the documented setup)
+#   utoipa    the same with #[utoipa::path] on each handler and #[derive(OpenApi)]
+# It also times the re-check after editing one handler's body (incremental).
+# Usage: bench/compile.sh [SPEC...]   (defaults: four specs of ../shared/specs, 19 to 659 operations)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$#" -gt 0 ]; then SPECS=("$@"); else SPECS=(
+  ../shared/specs/real/swagger-petstore3.yaml
+  ../shared/specs/real/spotify-web-api.yml
+  ../shared/specs/real/stripe-spec3.yaml
+  ../shared/specs/real-multi/digitalocean/DigitalOcean-public.v2.yaml
+); fi
+OUT=$PWD/target/compile-bench
+mkdir -p "$OUT"
+cargo build -q --release -p contract-bench
+GEN=$PWD/target/release/contract-bench
+export CARGO_TARGET_DIR=$OUT/target
+RUNS=${RUNS:-3}
+
+now() { date +%s.%N; }
+# median of RUNS timed `cargo check`s after touching the source
+timed_check() {
+  local dir=$1 times=()
+  for _ in $(seq "$RUNS"); do
+    touch "$dir/src/lib.rs"
+    local t0; t0=$(now)
+    (cd "$dir" && cargo check -q 2>/dev/null)
+    times+=("$(echo "$(now) - $t0" | bc)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+}
+incremental() {
+  local dir=$1
+  sed -i '0,/unimplemented!("generated")/s//unimplemented!("edited")/' "$dir/src/lib.rs"
+  local t0; t0=$(now)
+  (cd "$dir" && cargo check -q 2>/dev/null)
+  local t; t=$(echo "$(now) - $t0" | bc)
+  sed -i 's/unimplemented!("edited")/unimplemented!("generated")/' "$dir/src/lib.rs"
+  (cd "$dir" && cargo check -q 2>/dev/null)
+  echo "$t"
+}
+
+printf '\n%-34s %5s | %9s | %9s %6s | %9s %6s | %s\n' spec ops baseline ours ratio utoipa ratio "incremental (baseline / ours)"
+for spec in "${SPECS[@]}"; do
+  name=$(basename "$spec" | sed 's/\.[a-z]*$//')
+  ops=$("$GEN" gen "$spec" "$OUT/$name" | awk '{print $1}')
+  for v in baseline ours utoipa; do (cd "$OUT/$name/$v" && cargo check -q 2>&1 | tail -3); done
+  b=$(timed_check "$OUT/$name/baseline")
+  o=$(timed_check "$OUT/$name/ours")
+  u=$(timed_check "$OUT/$name/utoipa")
+  ib=$(incremental "$OUT/$name/baseline")
+  io=$(incremental "$OUT/$name/ours")
+  printf '%-34s %5s | %8.2fs | %8.2fs %5.2fx | %8.2fs %5.2fx | %.2fs / %.2fs (%.2fx)\n' \
+    "$name" "$ops" "$b" "$o" "$(echo "$o / $b" | bc -l)" "$u" "$(echo "$u / $b" | bc -l)" "$ib" "$io" "$(echo "$io / $ib" | bc -l)"
+done

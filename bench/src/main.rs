@@ -16,7 +16,9 @@ fn main() {
     let result = match args.get(1).map(String::as_str) {
         Some("gen") if args.len() == 4 => generate(Path::new(&args[2]), Path::new(&args[3])),
         Some("profile") if args.len() == 3 => profile(Path::new(&args[2])),
-        _ => Err("usage: contract-bench gen SPEC OUT_DIR | contract-bench profile SPEC".to_string()),
+        _ => {
+            Err("usage: contract-bench gen SPEC OUT_DIR | contract-bench profile SPEC".to_string())
+        }
     };
     if let Err(e) = result {
         eprintln!("{e}");
@@ -25,17 +27,25 @@ fn main() {
 }
 
 fn load(spec: &Path) -> Result<(PathBuf, Spec), String> {
-    let spec = spec.canonicalize().map_err(|e| format!("{}: {e}", spec.display()))?;
+    let spec = spec
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", spec.display()))?;
     let dir = spec.parent().unwrap_or(Path::new("/")).to_path_buf();
     let loaded = Spec::load(&spec, &dir).map_err(|e| e.to_string())?;
     Ok((spec, loaded))
 }
 
 fn rust_scalar(spec: &Spec, loc: Option<&Loc>) -> &'static str {
-    let Some((_, schema)) = loc.and_then(|l| spec.doc.deref(l).ok()) else { return "String" };
+    let Some((_, schema)) = loc.and_then(|l| spec.doc.deref(l).ok()) else {
+        return "String";
+    };
     let ty = match schema.get("type") {
         Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("string"),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("string"),
         _ => "string",
     };
     match ty {
@@ -50,7 +60,11 @@ fn content_media(spec: &Spec, loc: &Loc) -> Vec<String> {
     spec.doc
         .deref(loc)
         .ok()
-        .and_then(|(_, v)| v.get("content").and_then(Value::as_object).map(|m| m.keys().cloned().collect()))
+        .and_then(|(_, v)| {
+            v.get("content")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+        })
         .unwrap_or_default()
 }
 
@@ -65,11 +79,20 @@ fn signature(spec: &Spec, op: &Operation) -> (String, String) {
     let types: Vec<&str> = op
         .template_params
         .iter()
-        .map(|n| rust_scalar(spec, op.path_params().find(|p| &p.name == n).and_then(|p| p.schema.as_ref())))
+        .map(|n| {
+            rust_scalar(
+                spec,
+                op.path_params()
+                    .find(|p| &p.name == n)
+                    .and_then(|p| p.schema.as_ref()),
+            )
+        })
         .collect();
     match types.as_slice() {
         [] => {}
-        [one] => args.push(format!("axum::extract::Path(_p0): axum::extract::Path<{one}>")),
+        [one] => args.push(format!(
+            "axum::extract::Path(_p0): axum::extract::Path<{one}>"
+        )),
         many => {
             let names: Vec<String> = (0..many.len()).map(|i| format!("_p{i}")).collect();
             args.push(format!(
@@ -94,7 +117,13 @@ fn signature(spec: &Spec, op: &Operation) -> (String, String) {
         spec.doc
             .get(loc)
             .and_then(Value::as_object)
-            .is_some_and(|m| m.keys().any(|k| content_media(spec, &loc.child(k)).iter().any(|m| is_json(m))))
+            .is_some_and(|m| {
+                m.keys().any(|k| {
+                    content_media(spec, &loc.child(k))
+                        .iter()
+                        .any(|m| is_json(m))
+                })
+            })
     });
     let ret = if json_response {
         "(axum::http::StatusCode, axum::Json<serde_json::Value>)"
@@ -106,9 +135,16 @@ fn signature(spec: &Spec, op: &Operation) -> (String, String) {
 
 fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
     let (spec_path, spec) = load(spec_path)?;
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/contract-runtime").canonicalize().map_err(|e| e.to_string())?;
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/contract-runtime")
+        .canonicalize()
+        .map_err(|e| e.to_string())?;
     // Operations whose own definition is broken would fail `ours` alone: leave them out of all.
-    let ops: Vec<&Operation> = spec.operations.iter().filter(|op| op.problems.is_empty()).collect();
+    let ops: Vec<&Operation> = spec
+        .operations
+        .iter()
+        .filter(|op| op.problems.is_empty())
+        .collect();
     let all = ops.len() == spec.operations.len();
     let mut handlers = [String::new(), String::new(), String::new()];
     let mut routes = String::new();
@@ -117,8 +153,15 @@ fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
         let body = "unimplemented!(\"generated\")";
         let method = op.method.key();
         let selector = format!("{} {}", op.method.upper(), op.path);
-        let _ = writeln!(handlers[0], "#[contract({selector:?}, spec = {:?})]\npub async fn op_{i}({args}) -> {ret} {{ {body} }}\n", spec_path.display().to_string());
-        let _ = writeln!(handlers[1], "pub async fn op_{i}({args}) -> {ret} {{ {body} }}\n");
+        let _ = writeln!(
+            handlers[0],
+            "#[contract({selector:?}, spec = {:?})]\npub async fn op_{i}({args}) -> {ret} {{ {body} }}\n",
+            spec_path.display().to_string()
+        );
+        let _ = writeln!(
+            handlers[1],
+            "pub async fn op_{i}({args}) -> {ret} {{ {body} }}\n"
+        );
         let _ = writeln!(
             handlers[2],
             "#[utoipa::path({method}, path = {:?}, responses((status = 200, description = \"ok\")))]\npub async fn op_{i}({args}) -> {ret} {{ {body} }}\n",
@@ -134,10 +177,15 @@ fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
             Method::Patch => "PATCH",
             Method::Trace => "TRACE",
         };
-        let _ = writeln!(routes, "        .route({:?}, axum::routing::on(axum::routing::MethodFilter::{filter}, op_{i}))", op.path);
+        let _ = writeln!(
+            routes,
+            "        .route({:?}, axum::routing::on(axum::routing::MethodFilter::{filter}, op_{i}))",
+            op.path
+        );
     }
     let names: Vec<String> = (0..ops.len()).map(|i| format!("op_{i}")).collect();
-    let plain_router = format!("pub fn app() -> axum::Router {{\n    axum::Router::new()\n{routes}}}\n");
+    let plain_router =
+        format!("pub fn app() -> axum::Router {{\n    axum::Router::new()\n{routes}}}\n");
     let axum = r#"axum = { version = "0.8", default-features = false, features = ["json", "query", "form", "matched-path", "tokio", "http1"] }
 serde_json = "1""#;
     let variants = [
@@ -158,7 +206,11 @@ serde_json = "1""#;
                 names.join(", ")
             ),
         ),
-        ("baseline", axum.to_string(), format!("#![allow(clippy::all)]\n{}\n{plain_router}", handlers[1])),
+        (
+            "baseline",
+            axum.to_string(),
+            format!("#![allow(clippy::all)]\n{}\n{plain_router}", handlers[1]),
+        ),
         (
             "utoipa",
             format!("{axum}\nutoipa = \"5\"\n"),
@@ -178,7 +230,12 @@ serde_json = "1""#;
         std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
         std::fs::write(dir.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
     }
-    println!("{} handlers ({} operations, {} left out for problems of their own)", ops.len(), spec.operations.len(), spec.operations.len() - ops.len());
+    println!(
+        "{} handlers ({} operations, {} left out for problems of their own)",
+        ops.len(),
+        spec.operations.len(),
+        spec.operations.len() - ops.len()
+    );
     Ok(())
 }
 
@@ -191,14 +248,28 @@ fn profile(spec_path: &Path) -> Result<(), String> {
     let started = Instant::now();
     let mut found = 0;
     for op in &spec.operations {
-        let selector = Selector::Route { method: op.method, path: op.path.clone() };
+        let selector = Selector::Route {
+            method: op.method,
+            path: op.path.clone(),
+        };
         if spec.find(&selector).is_ok() {
             found += 1;
         }
     }
     let resolve = started.elapsed();
     let started = Instant::now();
-    let bundle = serde_json::to_string(&contract_spec::bundle::bundle(&spec)).map_err(|e| e.to_string())?;
+    for op in &spec.operations {
+        let _ = spec.doc.place(&op.loc);
+    }
+    let places = started.elapsed();
+    println!(
+        "  one `file:line:col` per operation: {:>8.1} ms ({:.1} µs each)",
+        places.as_secs_f64() * 1000.0,
+        places.as_secs_f64() * 1e6 / spec.operations.len().max(1) as f64
+    );
+    let started = Instant::now();
+    let bundle =
+        serde_json::to_string(&contract_spec::bundle::bundle(&spec)).map_err(|e| e.to_string())?;
     let bundling = started.elapsed();
     println!(
         "{}: {} files, {} operations\n  parse + $ref walk: {:>8.1} ms (once per rustc process)\n  resolve every operation: {:>8.1} ms ({:.1} µs per handler)\n  routes! bundle: {:>8.1} ms ({} KB embedded)",

@@ -7,7 +7,7 @@
 //! `readOnly` (not required in requests) and `writeOnly` (not required, and not allowed, in
 //! responses); `example`, `discriminator`, `xml` and `x-` keys are dropped.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::{Map, Value, json};
 
@@ -25,6 +25,7 @@ struct Bundler<'a> {
     spec: &'a Spec,
     defs: Map<String, Value>,
     keys: HashMap<(Loc, Direction), String>,
+    used: HashSet<String>,
     queue: VecDeque<(Loc, Direction, String)>,
 }
 
@@ -78,6 +79,7 @@ pub fn bundle(spec: &Spec) -> Value {
         spec,
         defs: Map::new(),
         keys: HashMap::new(),
+        used: HashSet::new(),
         queue: VecDeque::new(),
     };
     let ops: Vec<Value> = spec.operations.iter().map(|op| b.operation(op)).collect();
@@ -88,7 +90,7 @@ pub fn bundle(spec: &Spec) -> Value {
     json!({ "operations": ops, "$defs": Value::Object(b.defs) })
 }
 
-impl Bundler<'_> {
+impl<'a> Bundler<'a> {
     fn operation(&mut self, op: &crate::Operation) -> Value {
         let params: Vec<Value> = op
             .parameters
@@ -206,7 +208,7 @@ impl Bundler<'_> {
             Direction::Request => ".request",
             Direction::Response => ".response",
         });
-        while self.defs.contains_key(&key) || self.keys.values().any(|k| k == &key) {
+        while !self.used.insert(key.clone()) {
             key.push('_');
         }
         self.keys.insert((target.clone(), dir), key.clone());
@@ -217,14 +219,17 @@ impl Bundler<'_> {
     }
 
     fn schema_at(&mut self, loc: &Loc, dir: Direction) -> Value {
-        let Some(value) = self.spec.doc.get(loc).cloned() else {
+        // Borrowed from the spec, not from `self`: no copy of the schema is needed.
+        let spec: &'a Spec = self.spec;
+        let Some(value) = spec.doc.get(loc) else {
             return Value::Bool(true);
         };
-        self.schema(loc, &value, dir, 0)
+        self.schema(loc, value, dir, 0)
     }
 
-    fn resolved(&self, loc: &Loc) -> Option<Value> {
-        self.spec.doc.deref(loc).ok().map(|(_, v)| v.clone())
+    fn resolved(&self, loc: &Loc) -> Option<&'a Value> {
+        let spec: &'a Spec = self.spec;
+        spec.doc.deref(loc).ok().map(|(_, v)| v)
     }
 
     fn schema(&mut self, loc: &Loc, value: &Value, dir: Direction, depth: usize) -> Value {
@@ -280,7 +285,7 @@ impl Bundler<'_> {
                 if let Value::Object(children) = child {
                     for (name, prop) in children {
                         let prop_loc = at.child(name);
-                        let resolved = self.resolved(&prop_loc).unwrap_or_else(|| prop.clone());
+                        let resolved = self.resolved(&prop_loc).unwrap_or(prop);
                         let flag = |k: &str| {
                             prop.get(k).and_then(Value::as_bool).unwrap_or(false)
                                 || resolved.get(k).and_then(Value::as_bool).unwrap_or(false)

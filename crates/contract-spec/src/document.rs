@@ -22,7 +22,7 @@ pub struct SourceFile {
     /// The path shown in messages: relative to the crate root when inside it.
     pub display: String,
     text: String,
-    is_json: bool,
+    locator: locate::Locator,
     pub value: Value,
 }
 
@@ -67,6 +67,7 @@ pub struct Document {
     pub version_text: String,
     /// `$ref`s that do not resolve: where the `$ref` is, and the error.
     pub unresolved: Vec<(Loc, SpecError)>,
+    by_path: HashMap<PathBuf, FileId>,
 }
 
 /// The largest number of `$ref` hops followed before a chain is called a cycle.
@@ -103,6 +104,7 @@ impl Document {
             version,
             version_text,
             unresolved: Vec::new(),
+            by_path: loader.by_path,
         };
         let mut unresolved = Vec::new();
         for (at, reference) in loader.unresolved {
@@ -176,13 +178,21 @@ impl Document {
             .note("help: download the referenced document next to the spec and refer to it by relative path"));
         } else {
             let dir = self.files[file.0].path.parent().unwrap_or(Path::new("/"));
-            let joined = canonical(&dir.join(percent_decode(path_part)))
-                .map_err(|e| SpecError::new(format!("unresolved `$ref` `{reference}`: {e}")))?;
-            self.files
-                .iter()
-                .position(|f| f.path == joined)
-                .map(FileId)
-                .ok_or_else(|| SpecError::new(format!("unresolved `$ref` `{reference}`")))?
+            let joined = dir.join(percent_decode(path_part));
+            // Loaded files are keyed by canonical path; resolving `..` lexically finds them
+            // without a syscall, `canonicalize` covers the rest (symlinks).
+            match self.by_path.get(&lexical(&joined)) {
+                Some(id) => *id,
+                None => {
+                    let canonical = canonical(&joined).map_err(|e| {
+                        SpecError::new(format!("unresolved `$ref` `{reference}`: {e}"))
+                    })?;
+                    *self
+                        .by_path
+                        .get(&canonical)
+                        .ok_or_else(|| SpecError::new(format!("unresolved `$ref` `{reference}`")))?
+                }
+            }
         };
         Ok(Loc {
             file: target_file,
@@ -231,7 +241,7 @@ impl Document {
         let segments = pointer::segments(&loc.pointer);
         Place {
             file: file.display.clone(),
-            line_col: Some(locate::locate(&file.text, file.is_json, &segments)),
+            line_col: Some(file.locator.locate(&file.text, &segments)),
             pointer: loc.pointer.clone(),
         }
     }
@@ -311,7 +321,7 @@ impl Loader<'_> {
             path: path.to_path_buf(),
             display,
             text,
-            is_json,
+            locator: locate::Locator::new(is_json),
             value,
         });
         self.by_path.insert(path.to_path_buf(), id);
@@ -409,11 +419,7 @@ fn parse_yaml(text: &str, display: &str) -> Result<Value, Box<SpecError>> {
 fn detect_version(root: &SourceFile) -> Result<(Version, String), SpecError> {
     let place = |pointer: &str| Place {
         file: root.display.clone(),
-        line_col: Some(locate::locate(
-            &root.text,
-            root.is_json,
-            &pointer::segments(pointer),
-        )),
+        line_col: Some(root.locator.locate(&root.text, &pointer::segments(pointer))),
         pointer: pointer.to_string(),
     };
     if let Some(swagger) = root.value.get("swagger") {
@@ -493,6 +499,21 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 fn canonical(path: &Path) -> std::io::Result<PathBuf> {

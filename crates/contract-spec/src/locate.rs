@@ -1,39 +1,307 @@
 //! Maps a JSON pointer back to a line and column of the source text.
 //!
-//! Only error paths need a location, so instead of keeping a span for every node of a
-//! multi-megabyte document we walk the text again when an error is rendered. JSON is walked
-//! exactly. YAML is walked through its block structure (indentation); inside flow collections
-//! or anchors the walk stops and answers with the deepest node it found, which is still on the
-//! right line or close above it.
+//! Only messages need locations, but the handler macro writes them into every check it emits,
+//! so lookups must be cheap even in multi-megabyte documents. A [`Locator`] scans each
+//! container of the text at most once, recording where all of its children are, and answers
+//! every later lookup from that index. JSON is walked exactly; YAML through its block structure
+//! (indentation). Inside flow collections the walk stops at the deepest node it found, which
+//! is on the right line or close above it.
 
-/// Line and column (1-based) of the node at `pointer` (decoded segments) in `text`.
-pub fn locate(text: &str, is_json: bool, segments: &[String]) -> (usize, usize) {
-    let offset = if is_json {
-        json_offset(text, segments)
-    } else {
-        yaml_offset(text, segments)
-    };
-    line_col(text, offset)
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+/// One content line of a YAML block: where its text starts and the text after the indentation.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    offset: usize,
+    indent: usize,
+    start: usize,
+    len: usize,
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit_once('\n')
-        .map_or(before, |(_, tail)| tail)
-        .chars()
-        .count()
-        + 1;
-    (line, col)
+/// A YAML node's block: an optional first line (the content after `- ` of a sequence item)
+/// followed by the lines `start..end` of the line table.
+#[derive(Clone, Copy, Debug)]
+struct Block {
+    first: Option<Line>,
+    start: usize,
+    end: usize,
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    /// Where to point a message: the key of a mapping entry, the `-` of an item.
+    report: usize,
+    /// JSON: where the value starts. YAML: unused.
+    value: usize,
+    block: Block,
+}
+
+/// The location index of one source file.
+#[derive(Debug)]
+pub struct Locator {
+    is_json: bool,
+    line_starts: OnceLock<Vec<usize>>,
+    lines: OnceLock<Vec<Line>>,
+    /// Pointer (decoded segments joined by `\u{0}`) → node; parents whose children were scanned.
+    nodes: Mutex<(HashMap<String, Node>, std::collections::HashSet<String>)>,
+}
+
+impl Locator {
+    pub fn new(is_json: bool) -> Self {
+        Locator {
+            is_json,
+            line_starts: OnceLock::new(),
+            lines: OnceLock::new(),
+            nodes: Mutex::new(Default::default()),
+        }
     }
-    offset
+
+    /// Line and column (1-based) of the node at `segments` (decoded) in `text`.
+    pub fn locate(&self, text: &str, segments: &[String]) -> (usize, usize) {
+        let offset = self.offset(text, segments);
+        self.line_col(text, offset)
+    }
+
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let offset = offset.min(text.len());
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = starts[line - 1];
+        let col = text
+            .get(line_start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+
+    fn offset(&self, text: &str, segments: &[String]) -> usize {
+        let mut nodes = self.nodes.lock().unwrap_or_else(|p| p.into_inner());
+        let root = match nodes.0.get("") {
+            Some(n) => *n,
+            None => {
+                let n = if self.is_json {
+                    json_root(text)
+                } else {
+                    self.yaml_root(text)
+                };
+                nodes.0.insert(String::new(), n);
+                n
+            }
+        };
+        let mut key = String::new();
+        let mut found = root;
+        for seg in segments {
+            let parent = key.clone();
+            key.push('\u{0}');
+            key.push_str(seg);
+            if let Some(n) = nodes.0.get(&key) {
+                found = *n;
+                continue;
+            }
+            if nodes.1.insert(parent.clone()) {
+                let children = if self.is_json {
+                    json_children(text, found)
+                } else {
+                    self.yaml_children(text, found.block)
+                };
+                for (name, node) in children {
+                    let mut child_key = parent.clone();
+                    child_key.push('\u{0}');
+                    child_key.push_str(&name);
+                    nodes.0.entry(child_key).or_insert(node);
+                }
+            }
+            match nodes.0.get(&key) {
+                Some(n) => found = *n,
+                None => break,
+            }
+        }
+        found.report
+    }
+
+    fn yaml_lines(&self, text: &str) -> &[Line] {
+        self.lines.get_or_init(|| {
+            let mut lines = Vec::new();
+            let mut offset = 0;
+            for raw in text.split_inclusive('\n') {
+                let body = raw.trim_end_matches(['\n', '\r']);
+                let trimmed = body.trim_start_matches(' ');
+                let indent = body.len() - trimmed.len();
+                if !(trimmed.is_empty()
+                    || trimmed.starts_with('#')
+                    || trimmed.starts_with("---")
+                    || trimmed.starts_with("..."))
+                {
+                    lines.push(Line {
+                        offset: offset + indent,
+                        indent,
+                        start: offset + indent,
+                        len: trimmed.len(),
+                    });
+                }
+                offset += raw.len();
+            }
+            lines
+        })
+    }
+
+    fn yaml_root(&self, text: &str) -> Node {
+        let lines = self.yaml_lines(text);
+        Node {
+            report: lines.first().map_or(0, |l| l.offset),
+            value: 0,
+            block: Block {
+                first: None,
+                start: 0,
+                end: lines.len(),
+            },
+        }
+    }
+
+    /// Every child of a YAML block: keys of a mapping, or indexes of a sequence.
+    fn yaml_children(&self, text: &str, block: Block) -> Vec<(String, Node)> {
+        let lines = self.yaml_lines(text);
+        let content = |l: &Line| text.get(l.start..l.start + l.len).unwrap_or("");
+        let at = |i: usize| -> Option<Line> {
+            match (block.first, i) {
+                (Some(f), 0) => Some(f),
+                (Some(_), i) => lines
+                    .get(block.start + i - 1)
+                    .copied()
+                    .filter(|_| block.start + i - 1 < block.end),
+                (None, i) => lines
+                    .get(block.start + i)
+                    .copied()
+                    .filter(|_| block.start + i < block.end),
+            }
+        };
+        // Position `i` in the block → index into the line table (`None` for the first line).
+        let table_index = |i: usize| -> Option<usize> {
+            match block.first {
+                Some(_) if i == 0 => None,
+                Some(_) => Some(block.start + i - 1),
+                None => Some(block.start + i),
+            }
+        };
+        let count = block.end.saturating_sub(block.start) + usize::from(block.first.is_some());
+        let Some(first) = at(0) else {
+            return Vec::new();
+        };
+        let indent = first.indent;
+        let mut out = Vec::new();
+        if is_seq_item(content(&first)) {
+            let starts: Vec<usize> = (0..count)
+                .filter(|&i| at(i).is_some_and(|l| l.indent == indent && is_seq_item(content(&l))))
+                .collect();
+            for (n, &i) in starts.iter().enumerate() {
+                let Some(item) = at(i) else { continue };
+                let c = content(&item);
+                let rest = c[1..].trim_start_matches(' ');
+                let shift = c.len() - rest.len();
+                let next = starts.get(n + 1).copied().unwrap_or(count);
+                let first = (!rest.is_empty()).then_some(Line {
+                    offset: item.offset + shift,
+                    indent: item.indent + shift,
+                    start: item.start + shift,
+                    len: item.len - shift,
+                });
+                let start = table_index(i + 1).unwrap_or(block.start);
+                let end = table_index(next).unwrap_or(block.start).max(start);
+                let end = if next >= count { block.end } else { end };
+                out.push((
+                    n.to_string(),
+                    Node {
+                        report: item.offset,
+                        value: 0,
+                        block: Block { first, start, end },
+                    },
+                ));
+            }
+            return out;
+        }
+        let keys: Vec<(usize, String, bool)> = (0..count)
+            .filter_map(|i| {
+                let l = at(i)?;
+                if l.indent != indent || is_seq_item(content(&l)) {
+                    return None;
+                }
+                let (key, inline) = line_key(content(&l))?;
+                Some((i, key, inline))
+            })
+            .collect();
+        for (n, (i, key, inline)) in keys.iter().enumerate() {
+            let Some(line) = at(*i) else { continue };
+            let next = keys.get(n + 1).map_or(count, |k| k.0);
+            let start = table_index(i + 1).unwrap_or(block.start);
+            let end = if next >= count {
+                block.end
+            } else {
+                table_index(next).unwrap_or(start)
+            };
+            let block = if *inline {
+                Block {
+                    first: None,
+                    start,
+                    end: start,
+                }
+            } else {
+                Block {
+                    first: None,
+                    start,
+                    end: end.max(start),
+                }
+            };
+            out.push((
+                key.clone(),
+                Node {
+                    report: line.offset,
+                    value: 0,
+                    block,
+                },
+            ));
+        }
+        out
+    }
+}
+
+fn is_seq_item(content: &str) -> bool {
+    content == "-" || content.starts_with("- ")
+}
+
+/// The key of a mapping line and whether its value is on the same line.
+fn line_key(content: &str) -> Option<(String, bool)> {
+    let (key, rest) = if let Some(quoted) = content.strip_prefix('"') {
+        let end = quoted.find("\":")?;
+        (
+            quoted[..end].replace("\\\"", "\"").replace("\\\\", "\\"),
+            &quoted[end + 1..],
+        )
+    } else if let Some(quoted) = content.strip_prefix('\'') {
+        let end = quoted.find("':")?;
+        (quoted[..end].replace("''", "'"), &quoted[end + 1..])
+    } else {
+        let colon = content.char_indices().find(|&(i, c)| {
+            c == ':'
+                && content[i + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| n == ' ' || n == '\t')
+        })?;
+        (
+            content[..colon.0].trim_end().to_string(),
+            &content[colon.0..],
+        )
+    };
+    let after = rest.strip_prefix(':')?;
+    if !(after.is_empty() || after.starts_with(' ') || after.starts_with('\t')) {
+        return None;
+    }
+    let inline = after.trim_start();
+    Some((key, !inline.is_empty() && !inline.starts_with('#')))
 }
 
 // ---- JSON ------------------------------------------------------------------------------------
@@ -135,215 +403,102 @@ impl JsonCursor<'_> {
     }
 }
 
-fn json_offset(text: &str, segments: &[String]) -> usize {
+fn empty_block() -> Block {
+    Block {
+        first: None,
+        start: 0,
+        end: 0,
+    }
+}
+
+fn json_root(text: &str) -> Node {
     let mut cur = JsonCursor {
         bytes: text.as_bytes(),
         pos: 0,
     };
     cur.skip_ws();
-    let mut found = cur.pos;
-    for seg in segments {
-        match json_step(&mut cur, seg) {
-            Some(at) => found = at,
-            None => break,
-        }
-    }
-    found
-}
-
-/// Moves the cursor from the start of a container to the start of its child `seg`; returns
-/// the offset to report for that child (its key for objects, its value for arrays).
-fn json_step(cur: &mut JsonCursor<'_>, seg: &str) -> Option<usize> {
-    cur.skip_ws();
-    match cur.peek()? {
-        b'{' => {
-            cur.pos += 1;
-            loop {
-                cur.skip_ws();
-                if cur.peek()? == b'}' {
-                    return None;
-                }
-                let key_at = cur.pos;
-                let key = cur.string()?;
-                cur.skip_ws();
-                if cur.peek()? != b':' {
-                    return None;
-                }
-                cur.pos += 1;
-                if key == seg {
-                    cur.skip_ws();
-                    return Some(key_at);
-                }
-                cur.skip_value()?;
-                cur.skip_ws();
-                if cur.peek()? == b',' {
-                    cur.pos += 1;
-                }
-            }
-        }
-        b'[' => {
-            let index: usize = seg.parse().ok()?;
-            cur.pos += 1;
-            for _ in 0..index {
-                cur.skip_value()?;
-                cur.skip_ws();
-                if cur.peek()? != b',' {
-                    return None;
-                }
-                cur.pos += 1;
-            }
-            cur.skip_ws();
-            Some(cur.pos)
-        }
-        _ => None,
+    Node {
+        report: cur.pos,
+        value: cur.pos,
+        block: empty_block(),
     }
 }
 
-// ---- YAML ------------------------------------------------------------------------------------
-
-/// One content line of a YAML block: where it starts and its text after the indentation.
-#[derive(Clone, Copy)]
-struct Line<'a> {
-    offset: usize,
-    indent: usize,
-    content: &'a str,
-}
-
-fn yaml_lines(text: &str) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
-    let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
-        let body = raw.trim_end_matches(['\n', '\r']);
-        let trimmed = body.trim_start_matches(' ');
-        let indent = body.len() - trimmed.len();
-        if !(trimmed.is_empty()
-            || trimmed.starts_with('#')
-            || trimmed.starts_with("---")
-            || trimmed.starts_with("..."))
-        {
-            lines.push(Line {
-                offset: offset + indent,
-                indent,
-                content: trimmed,
-            });
-        }
-        offset += raw.len();
-    }
-    lines
-}
-
-fn yaml_offset(text: &str, segments: &[String]) -> usize {
-    let lines = yaml_lines(text);
-    let mut block: Vec<Line<'_>> = lines;
-    let mut found = block.first().map_or(0, |l| l.offset);
-    for seg in segments {
-        match yaml_step(&block, seg) {
-            Some((at, child)) => {
-                found = at;
-                block = child;
-            }
-            None => break,
-        }
-    }
-    found
-}
-
-/// Given the lines of a block node, finds child `seg` and returns its offset and its own block.
-fn yaml_step<'a>(block: &[Line<'a>], seg: &str) -> Option<(usize, Vec<Line<'a>>)> {
-    let first = block.first()?;
-    let indent = first.indent;
-    if is_seq_item(first.content) {
-        let index: usize = seg.parse().ok()?;
-        let starts: Vec<usize> = block
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.indent == indent && is_seq_item(l.content))
-            .map(|(i, _)| i)
-            .collect();
-        let start = *starts.get(index)?;
-        let end = starts.get(index + 1).copied().unwrap_or(block.len());
-        let item = &block[start];
-        // The item's own content begins after "- ": treat it as a line at that column.
-        let rest = item.content[1..].trim_start_matches(' ');
-        let shift = item.content.len() - rest.len();
-        let mut child = Vec::new();
-        if !rest.is_empty() {
-            child.push(Line {
-                offset: item.offset + shift,
-                indent: item.indent + shift,
-                content: rest,
-            });
-        }
-        child.extend_from_slice(&block[start + 1..end]);
-        return Some((item.offset, child));
-    }
-    for (i, line) in block.iter().enumerate() {
-        if line.indent != indent {
-            continue;
-        }
-        let Some(value) = key_value(line.content, seg) else {
-            continue;
-        };
-        let mut child = Vec::new();
-        let inline = value.trim_start();
-        if !inline.is_empty() && !inline.starts_with('#') {
-            // The value is on the key's line (a scalar or a flow collection): nothing below it.
-            return Some((line.offset, child));
-        }
-        for next in &block[i + 1..] {
-            let nested =
-                next.indent > indent || (next.indent == indent && is_seq_item(next.content));
-            if !nested {
-                break;
-            }
-            // A sequence at the key's own indentation ends at the first non-item line.
-            if next.indent == indent && child.first().is_some_and(|c: &Line<'_>| c.indent != indent)
-            {
-                break;
-            }
-            child.push(*next);
-        }
-        return Some((line.offset, child));
-    }
-    None
-}
-
-fn is_seq_item(content: &str) -> bool {
-    content == "-" || content.starts_with("- ")
-}
-
-/// If `content` is the line `seg: value` (key plain or quoted), returns the text after the colon.
-fn key_value<'a>(content: &'a str, seg: &str) -> Option<&'a str> {
-    let rest = if let Some(quoted) = content.strip_prefix('"') {
-        let end = quoted.find("\":")?;
-        if unescape_double(&quoted[..end]) != seg {
-            return None;
-        }
-        &quoted[end + 1..]
-    } else if let Some(quoted) = content.strip_prefix('\'') {
-        let end = quoted.find("':")?;
-        if quoted[..end].replace("''", "'") != seg {
-            return None;
-        }
-        &quoted[end + 1..]
-    } else {
-        let rest = content.strip_prefix(seg)?;
-        let rest = rest.trim_start_matches(' ');
-        if !rest.starts_with(':') {
-            return None;
-        }
-        rest
+/// Every child of the JSON container at `node.value`: keys (reported at the key) or indexes.
+fn json_children(text: &str, node: Node) -> Vec<(String, Node)> {
+    let mut cur = JsonCursor {
+        bytes: text.as_bytes(),
+        pos: node.value,
     };
-    let after = rest.strip_prefix(':')?;
-    if after.is_empty() || after.starts_with(' ') || after.starts_with('\t') {
-        Some(after)
-    } else {
-        None
-    }
+    let mut out = Vec::new();
+    let mut scan = || -> Option<()> {
+        cur.skip_ws();
+        match cur.peek()? {
+            b'{' => {
+                cur.pos += 1;
+                loop {
+                    cur.skip_ws();
+                    if cur.peek()? == b'}' {
+                        return Some(());
+                    }
+                    let key_at = cur.pos;
+                    let key = cur.string()?;
+                    cur.skip_ws();
+                    if cur.peek()? != b':' {
+                        return None;
+                    }
+                    cur.pos += 1;
+                    cur.skip_ws();
+                    out.push((
+                        key,
+                        Node {
+                            report: key_at,
+                            value: cur.pos,
+                            block: empty_block(),
+                        },
+                    ));
+                    cur.skip_value()?;
+                    cur.skip_ws();
+                    if cur.peek()? == b',' {
+                        cur.pos += 1;
+                    }
+                }
+            }
+            b'[' => {
+                cur.pos += 1;
+                let mut i = 0;
+                loop {
+                    cur.skip_ws();
+                    if cur.peek()? == b']' {
+                        return Some(());
+                    }
+                    out.push((
+                        i.to_string(),
+                        Node {
+                            report: cur.pos,
+                            value: cur.pos,
+                            block: empty_block(),
+                        },
+                    ));
+                    cur.skip_value()?;
+                    cur.skip_ws();
+                    if cur.peek()? == b',' {
+                        cur.pos += 1;
+                    }
+                    i += 1;
+                }
+            }
+            _ => Some(()),
+        }
+    };
+    let _ = scan();
+    out
 }
 
-fn unescape_double(s: &str) -> String {
-    s.replace("\\\"", "\"").replace("\\\\", "\\")
+/// One-off lookup (builds a fresh index).
+#[cfg(test)]
+pub fn locate(text: &str, is_json: bool, segments: &[String]) -> (usize, usize) {
+    Locator::new(is_json).locate(text, segments)
 }
 
 #[cfg(test)]

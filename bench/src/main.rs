@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use contract_spec::{Loc, Method, Operation, ParamIn, Selector, Spec};
+use contract_spec::{Loc, Operation, ParamIn, Selector, Spec};
 use serde_json::Value;
 
 fn main() {
@@ -167,16 +167,7 @@ fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
             "#[utoipa::path({method}, path = {:?}, responses((status = 200, description = \"ok\")))]\npub async fn op_{i}({args}) -> {ret} {{ {body} }}\n",
             op.path
         );
-        let filter = match op.method {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Head => "HEAD",
-            Method::Patch => "PATCH",
-            Method::Trace => "TRACE",
-        };
+        let filter = op.method.upper();
         let _ = writeln!(
             routes,
             "        .route({:?}, axum::routing::on(axum::routing::MethodFilter::{filter}, op_{i}))",

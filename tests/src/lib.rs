@@ -7,3 +7,36 @@ pub fn corpus_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
     dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir))
 }
+
+/// `cargo check` of a scratch crate (one with its own `[workspace]`), sharing trybuild's target
+/// directory so that the dependencies are already checked; offline, with the workspace's lock.
+/// Returns whether it passed and what it printed.
+/// `tmp` is the calling test's `CARGO_TARGET_TMPDIR` (`target/tmp`).
+pub fn check_probe_crate(krate: &std::path::Path, tmp: &std::path::Path) -> (bool, String) {
+    let target = tmp
+        .parent()
+        .map_or(tmp.to_path_buf(), |t| t.join("tests/trybuild"));
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let _ = std::fs::copy(workspace.join("Cargo.lock"), krate.join("Cargo.lock"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["check", "--offline", "--quiet", "--message-format", "short"])
+        .current_dir(krate)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("CONTRACT_MANIFEST_DIR")
+        .output()
+        .expect("run cargo");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The path of `crates/contract-runtime`, for scratch crates' manifests.
+pub fn runtime_path() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/contract-runtime")
+        .canonicalize()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default()
+}

@@ -1,8 +1,7 @@
 //! Handlers written against a real spec (Spotify's Web API: `allOf`, enums, `nullable`) compile,
 //! and every single-point mutation of them fails `cargo check` at the mutated line.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 const SOURCE: &str = r#"
 use axum::extract::{Path, Query};
@@ -200,21 +199,6 @@ const MUTATIONS: &[(&str, &str, &str, Option<&str>)] = &[
     ),
 ];
 
-fn check(krate: &Path, target: &Path) -> (bool, String) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["check", "--offline", "--quiet", "--message-format", "short"])
-        .current_dir(krate)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("CONTRACT_MANIFEST_DIR")
-        .output()
-        .expect("run cargo");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn every_mutation_of_a_real_spec_handler_fails_at_its_line() {
     let Some(corpus) = contract_tests::corpus_dir() else {
@@ -222,12 +206,7 @@ fn every_mutation_of_a_real_spec_handler_fails_at_its_line() {
         return;
     };
     let spec = corpus.join("real/spotify-web-api.yml");
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap();
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let target = tmp.parent().unwrap().join("tests/trybuild");
     let krate = tmp.join("spotify-probe");
     std::fs::create_dir_all(krate.join("src")).unwrap();
     std::fs::write(
@@ -238,15 +217,14 @@ fn every_mutation_of_a_real_spec_handler_fails_at_its_line() {
              axum = {{ version = \"0.8\", default-features = false, features = [\"json\", \"query\"] }}\n\
              serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n[workspace]\n",
             spec.display().to_string(),
-            workspace.join("crates/contract-runtime").display().to_string()
+            contract_tests::runtime_path()
         ),
     )
     .unwrap();
-    std::fs::copy(workspace.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
     let lib = krate.join("src/lib.rs");
 
     std::fs::write(&lib, SOURCE).unwrap();
-    let (ok, stderr) = check(&krate, &target);
+    let (ok, stderr) = contract_tests::check_probe_crate(&krate, &tmp);
     assert!(ok, "the correct handlers must compile:\n{stderr}");
 
     let mut caught = 0;
@@ -262,7 +240,7 @@ fn every_mutation_of_a_real_spec_handler_fails_at_its_line() {
             .unwrap_or_else(|| panic!("`{what}`: no `{mark}`"));
         let line = mutated[..at].matches('\n').count() + 1;
         std::fs::write(&lib, &mutated).unwrap();
-        let (ok, stderr) = check(&krate, &target);
+        let (ok, stderr) = contract_tests::check_probe_crate(&krate, &tmp);
         assert!(!ok, "{what}: the mutation compiled");
         // The first error lands on the expected line.
         let lines: Vec<&str> = stderr

@@ -2,7 +2,7 @@
 //! (properties after `allOf` merging) for the checks the macros make directly.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use contract_spec::{FileId, Loc, Spec};
 use proc_macro2::TokenStream;
@@ -10,7 +10,7 @@ use quote::quote;
 use serde_json::Value;
 
 /// Nesting depth beyond which a schema is expected as "any value" (keeps literals small).
-const MAX_DEPTH: usize = 10;
+const MAX_DEPTH: usize = 8;
 
 /// A property of an object schema.
 #[derive(Debug, Clone)]
@@ -47,6 +47,10 @@ pub struct Expecter<'a> {
     pub spec: &'a Spec,
     /// Components being expanded inline, to stop at cycles.
     expanding: RefCell<Vec<String>>,
+    /// Schemas reached through a `$ref` (other than by component name) are emitted once, as
+    /// named consts: specs split over files repeat the same error schema on every response.
+    shared: RefCell<HashMap<String, proc_macro2::Ident>>,
+    defs: RefCell<Vec<TokenStream>>,
 }
 
 /// `#/components/schemas/NAME` in the root file → `NAME`.
@@ -89,7 +93,14 @@ impl<'a> Expecter<'a> {
         Expecter {
             spec,
             expanding: RefCell::new(Vec::new()),
+            shared: RefCell::new(HashMap::new()),
+            defs: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The const items the emitted `Expect`s refer to; put them in the same block.
+    pub fn take_defs(&self) -> TokenStream {
+        self.defs.borrow_mut().drain(..).collect()
     }
 
     /// The `Expect` expression for the schema at `loc`.
@@ -123,11 +134,27 @@ impl<'a> Expecter<'a> {
                 self.spec.doc.version == contract_spec::Version::V31 && is_nullable(value);
             let inner = match component_name(&target) {
                 Some(name) => self.component_ref(&name, &target, depth),
-                None => self.expect_at(&target, depth + 1),
+                None => self.shared_ref(&target, depth),
             };
             return if wrap_null { nullable(inner) } else { inner };
         }
         self.expect_inline(loc, depth)
+    }
+
+    fn shared_ref(&self, target: &Loc, depth: usize) -> TokenStream {
+        let key = format!("{}:{}", target.file.0, target.pointer);
+        if let Some(ident) = self.shared.borrow().get(&key) {
+            return quote!(#ident);
+        }
+        let ident = quote::format_ident!("__CONTRACT_EXPECT_{}", self.shared.borrow().len());
+        // Registered before expanding, so that a cycle refers to the const being defined.
+        self.shared.borrow_mut().insert(key, ident.clone());
+        let value = self.expect_at(target, depth + 1);
+        self.defs.borrow_mut().push(quote! {
+            #[allow(non_upper_case_globals)]
+            const #ident: ::contract_runtime::__private::Expect = #value;
+        });
+        quote!(#ident)
     }
 
     fn component_ref(&self, name: &str, target: &Loc, depth: usize) -> TokenStream {

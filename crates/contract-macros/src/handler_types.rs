@@ -151,7 +151,12 @@ pub fn check(
     if let syn::ReturnType::Type(_, ret) = &func.sig.output {
         out.extend(check_return(&ctx, ret, &generics));
     }
-    out
+    let defs = ctx.expecter.take_defs();
+    if out.is_empty() {
+        return out;
+    }
+    // One block, so that the checks share the schemas they refer to.
+    quote! { const _: () = { #defs #out }; }
 }
 
 fn param_props(ctx: &Ctx<'_>, location: ParamIn) -> (Vec<TokenStream>, Vec<String>) {

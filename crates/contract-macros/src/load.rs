@@ -25,23 +25,41 @@ pub fn load(explicit: Option<&syn::LitStr>) -> Result<Loaded, syn::Error> {
     let (path, extra) = contract_spec::find_spec(&dir, explicit_value.as_deref())
         .map_err(|e| syn::Error::new(span, e))?;
     let spec = contract_spec::load_cached(&path, &dir);
-    let mut files: Vec<PathBuf> = extra;
-    match spec.as_ref() {
-        Ok(spec) => files.extend(spec.doc.paths().map(PathBuf::from)),
-        Err(_) => files.push(path.clone()),
-    }
     let key = std::fs::canonicalize(&path)
-        .unwrap_or(path)
+        .unwrap_or_else(|_| path.clone())
         .to_string_lossy()
         .into_owned();
+    // A spec's files are tracked by the first invocation of the process that loads it; the
+    // others skip even listing them (DigitalOcean's spec has 1,508 files).
+    let tracking = if first_load(&key, spec.is_ok()) {
+        let mut files: Vec<PathBuf> = extra;
+        match spec.as_ref() {
+            Ok(spec) => files.extend(spec.doc.paths().map(PathBuf::from)),
+            Err(_) => files.push(path.clone()),
+        }
+        track(&files)
+    } else {
+        track(&extra)
+    };
     Ok(Loaded {
         spec,
         key,
-        tracking: track(&files),
+        tracking,
     })
 }
 
 static TRACKED: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+static LOADED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+
+/// Whether this is the first successful load of the spec `key` in this process.
+fn first_load(key: &str, ok: bool) -> bool {
+    let mut loaded = LOADED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    // A failed load is tracked again next time: the file may appear or be fixed.
+    !loaded.contains(key) && (!ok || loaded.insert(key.to_string()))
+}
 
 /// `include_bytes!` of each file makes cargo list it in the crate's dep-info, so an edit
 /// re-runs the build. Dep-info is per crate and one rustc process compiles one crate, so each
@@ -53,9 +71,10 @@ fn track(files: &[PathBuf]) -> TokenStream {
         .unwrap_or_else(|p| p.into_inner());
     let mut out = TokenStream::new();
     for file in files {
-        if !file.is_file() || !seen.insert(file.clone()) {
+        if seen.contains(file) || !file.is_file() {
             continue;
         }
+        seen.insert(file.clone());
         let Some(path) = file.to_str() else { continue };
         out.extend(quote! { const _: &[u8] = ::core::include_bytes!(#path); });
     }

@@ -146,10 +146,15 @@ impl<'a> Expecter<'a> {
         if let Some(ident) = self.shared.borrow().get(&key) {
             return quote!(#ident);
         }
-        let ident = quote::format_ident!("__CONTRACT_EXPECT_{}", self.shared.borrow().len());
-        // Registered before expanding, so that a cycle refers to the const being defined.
-        self.shared.borrow_mut().insert(key, ident.clone());
+        // A schema that refers to itself (a tree): consts cannot, so the inner use is `Any`.
+        if self.expanding.borrow().contains(&key) {
+            return quote!(::contract_runtime::__private::Expect::Any);
+        }
+        self.expanding.borrow_mut().push(key.clone());
         let value = self.expect_at(target, depth + 1);
+        self.expanding.borrow_mut().retain(|k| k != &key);
+        let ident = quote::format_ident!("__CONTRACT_EXPECT_{}", self.shared.borrow().len());
+        self.shared.borrow_mut().insert(key, ident.clone());
         self.defs.borrow_mut().push(quote! {
             #[allow(non_upper_case_globals)]
             const #ident: ::contract_runtime::__private::Expect = #value;

@@ -19,7 +19,19 @@ async fn get_thing(Path(thing_id): Path<String>) {
     let _ = thing_id;
 }
 
+#[derive(serde::Serialize, contract_runtime::Schema)]
+struct Tree {
+    name: String,
+    children: Vec<serde_json::Value>,
+}
+
+/// A recursive schema from another file (compared structurally, cut at the recursion).
+#[contract("getTree", spec = "specs/multi/openapi.yaml")]
+async fn get_tree() -> axum::Json<Tree> {
+    axum::Json(Tree { name: "root".into(), children: Vec::new() })
+}
+
 fn main() {
     let _items: axum::Router = routes!(spec = "specs/two-ops.json"; get_item, put_item);
-    let _things: axum::Router = routes!(spec = "specs/multi/openapi.yaml"; list_things, get_thing);
+    let _things: axum::Router = routes!(spec = "specs/multi/openapi.yaml"; list_things, get_thing, get_tree);
 }

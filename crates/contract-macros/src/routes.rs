@@ -194,9 +194,15 @@ pub fn expand_spec(input: TokenStream) -> TokenStream {
     let explicit: Option<syn::LitStr> = if input.is_empty() {
         None
     } else {
-        match syn::parse2(input) {
+        match syn::parse2::<syn::LitStr>(input) {
             Ok(l) => Some(l),
-            Err(e) => return e.to_compile_error(),
+            Err(e) => {
+                return syn::Error::new(
+                    e.span(),
+                    "`spec!` takes the spec's path as a string, or nothing for the crate's spec: `spec!()`, `spec!(\"api/openapi.yaml\")`",
+                )
+                .to_compile_error();
+            }
         }
     };
     let loaded = match load::load(explicit.as_ref()) {

@@ -152,7 +152,9 @@ pub fn container(attrs: &[syn::Attribute], errors: &mut Errors) -> Container {
                     let rule = string_value(&meta)?;
                     c.rename_all = Some(
                         RenameRule::parse(&rule)
-                            .ok_or_else(|| meta.error(format!("unknown rename rule `{rule}`")))?,
+                            .ok_or_else(|| meta.error(format!(
+                        "unknown rename rule `{rule}`: serde accepts lowercase, UPPERCASE, PascalCase, camelCase, snake_case, SCREAMING_SNAKE_CASE, kebab-case, SCREAMING-KEBAB-CASE"
+                    )))?,
                     );
                 }
                 "tag" => c.tag = Some(string_value(&meta)?),

@@ -100,10 +100,24 @@ fn corpus_loads_and_every_operation_resolves() {
                 }
             }
         }
-        // Every problem renders with a location.
+        // Every problem renders with a location, and every operation can be located.
         for p in problems {
             assert!(p.place.is_some(), "{name}: problem without a place: {p}");
         }
+        for op in &spec.operations {
+            let place = spec.doc.place(&op.loc);
+            assert!(
+                place.line_col.is_some_and(|(l, c)| l > 0 && c > 0),
+                "{name}: {place}"
+            );
+        }
+        // The run-time bundle is built for every document, without a panic.
+        let bundle = contract_spec::bundle::bundle(&spec);
+        assert_eq!(
+            bundle["operations"].as_array().map(Vec::len),
+            Some(spec.operations.len()),
+            "{name}"
+        );
     }
     eprintln!(
         "corpus: {loaded} documents loaded, {refused} refused (all `fail` fixtures), {with_problems} with reported problems; \

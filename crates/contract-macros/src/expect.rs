@@ -10,7 +10,7 @@ use quote::quote;
 use serde_json::Value;
 
 /// Nesting depth beyond which a schema is expected as "any value" (keeps literals small).
-const MAX_DEPTH: usize = 8;
+const MAX_DEPTH: usize = 6;
 
 /// A property of an object schema.
 #[derive(Debug, Clone)]

@@ -35,27 +35,6 @@ fn load(spec: &Path) -> Result<(PathBuf, Spec), String> {
     Ok((spec, loaded))
 }
 
-fn rust_scalar(spec: &Spec, loc: Option<&Loc>) -> &'static str {
-    let Some((_, schema)) = loc.and_then(|l| spec.doc.deref(l).ok()) else {
-        return "String";
-    };
-    let ty = match schema.get("type") {
-        Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("string"),
-        _ => "string",
-    };
-    match ty {
-        "integer" => "i64",
-        "number" => "f64",
-        "boolean" => "bool",
-        _ => "String",
-    }
-}
-
 fn content_media(spec: &Spec, loc: &Loc) -> Vec<String> {
     spec.doc
         .deref(loc)
@@ -80,8 +59,7 @@ fn signature(spec: &Spec, op: &Operation) -> (String, String) {
         .template_params
         .iter()
         .map(|n| {
-            rust_scalar(
-                spec,
+            spec.rust_scalar(
                 op.path_params()
                     .find(|p| &p.name == n)
                     .and_then(|p| p.schema.as_ref()),

@@ -108,31 +108,7 @@ pub fn rust_type(spec: &Spec, loc: &contract_spec::Loc) -> String {
 
 /// The Rust type a parameter schema maps to, as text.
 fn param_type(spec: &Spec, schema: Option<&contract_spec::Loc>) -> String {
-    let Some(loc) = schema else {
-        return "String".into();
-    };
-    let Ok((_, schema)) = spec.doc.deref(loc) else {
-        return "String".into();
-    };
-    let ty = match schema.get("type") {
-        Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("string"),
-        _ => "string",
-    };
-    let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
-    match (ty, format) {
-        ("integer", "int32") => "i32",
-        ("integer", _) => "i64",
-        ("number", "float") => "f32",
-        ("number", _) => "f64",
-        ("boolean", _) => "bool",
-        _ => "String",
-    }
-    .into()
+    spec.rust_scalar(schema).to_string()
 }
 
 /// `Path(pet_id): Path<i64>` or `Path((owner, repo)): Path<(String, String)>`.

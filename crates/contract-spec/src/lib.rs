@@ -40,6 +40,33 @@ impl Spec {
         Ok(Spec { doc, operations })
     }
 
+    /// The Rust scalar type a (parameter) schema maps to: `i32`/`i64` by integer format,
+    /// `f32`/`f64` by number format, `bool`, else `String`.
+    pub fn rust_scalar(&self, schema: Option<&Loc>) -> &'static str {
+        use serde_json::Value;
+        let Some((_, schema)) = schema.and_then(|l| self.doc.deref(l).ok()) else {
+            return "String";
+        };
+        let ty = match schema.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|t| *t != "null")
+                .unwrap_or("string"),
+            _ => "string",
+        };
+        let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+        match (ty, format) {
+            ("integer", "int32") => "i32",
+            ("integer", _) => "i64",
+            ("number", "float") => "f32",
+            ("number", _) => "f64",
+            ("boolean", _) => "bool",
+            _ => "String",
+        }
+    }
+
     /// The display path of the root file.
     pub fn root_display(&self) -> &str {
         &self.doc.files[0].display

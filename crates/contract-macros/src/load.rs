@@ -80,3 +80,29 @@ fn track(files: &[PathBuf]) -> TokenStream {
     }
     out
 }
+
+type SpecCell = Arc<Result<Spec, SpecError>>;
+static BUNDLES: OnceLock<Mutex<Vec<(std::sync::Weak<Result<Spec, SpecError>>, Arc<str>)>>> =
+    OnceLock::new();
+
+/// The run-time bundle of a loaded spec, as JSON text: built once per loaded spec and process,
+/// since `routes!` and `spec!()` both embed it (a changed spec is a new cache entry, so a new
+/// `Arc`, and gets a bundle of its own).
+pub fn bundle_json(cell: &SpecCell, spec: &Spec) -> Arc<str> {
+    let mut bundles = BUNDLES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    bundles.retain(|(weak, _)| weak.strong_count() > 0);
+    if let Some((_, json)) = bundles
+        .iter()
+        .find(|(weak, _)| weak.upgrade().is_some_and(|a| Arc::ptr_eq(&a, cell)))
+    {
+        return json.clone();
+    }
+    let json: Arc<str> = serde_json::to_string(&contract_spec::bundle::bundle(spec))
+        .unwrap_or_default()
+        .into();
+    bundles.push((Arc::downgrade(cell), json.clone()));
+    json
+}

@@ -162,7 +162,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
     };
     let errors = errors.into_tokens();
-    let bundle = serde_json::to_string(&contract_spec::bundle::bundle(spec)).unwrap_or_default();
+    let bundle = load::bundle_json(&loaded.spec, spec);
+    let bundle: &str = &bundle;
     // The user's crate decides: `cfg!` expands in its build, not in the macro's.
     let router = quote! {{
         let router = #router;
@@ -212,8 +213,8 @@ pub fn expand_spec(input: TokenStream) -> TokenStream {
     let tracking = &loaded.tracking;
     match loaded.spec.as_ref() {
         Ok(spec) => {
-            let bundle =
-                serde_json::to_string(&contract_spec::bundle::bundle(spec)).unwrap_or_default();
+            let bundle = load::bundle_json(&loaded.spec, spec);
+            let bundle: &str = &bundle;
             quote! {{
                 #tracking
                 ::contract_runtime::SpecBundle::__from_static(#bundle)

@@ -82,8 +82,9 @@ fn track(files: &[PathBuf]) -> TokenStream {
 }
 
 type SpecCell = Arc<Result<Spec, SpecError>>;
-static BUNDLES: OnceLock<Mutex<Vec<(std::sync::Weak<Result<Spec, SpecError>>, Arc<str>)>>> =
-    OnceLock::new();
+/// A loaded spec (while it is alive) and its bundle.
+type BundleEntry = (std::sync::Weak<Result<Spec, SpecError>>, Arc<str>);
+static BUNDLES: OnceLock<Mutex<Vec<BundleEntry>>> = OnceLock::new();
 
 /// The run-time bundle of a loaded spec, as JSON text: built once per loaded spec and process,
 /// since `routes!` and `spec!()` both embed it (a changed spec is a new cache entry, so a new

@@ -3,10 +3,10 @@
 
 use contract_spec::Spec;
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::quote;
 
 use crate::diag::Errors;
-use crate::expect::{Expecter, component_loc};
+use crate::expect::{self, Expecter, component_loc};
 use crate::load;
 use crate::serde_attr::{self, Container, Member};
 use crate::signature;
@@ -356,8 +356,6 @@ fn check_component(
         .deref(&loc)
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let rt = rt();
-
     let named_struct =
         matches!(&input.data, syn::Data::Struct(s) if matches!(s.fields, syn::Fields::Named(_)));
     let has_flatten = fields.iter().any(|f| f.attrs.flatten);
@@ -432,7 +430,7 @@ fn check_component(
             let Some(prop_loc) = &prop.loc else { continue };
             let mut expect = expecter.expect(prop_loc);
             if !model.strictly_required(&prop.name) || prop.nullable {
-                expect = quote!(#rt::__private::Expect::Nullable(&#expect));
+                expect = expect::nullable(&expect);
             }
             let ty = f.ty;
             let header = format!(
@@ -440,13 +438,12 @@ fn check_component(
                 prop.name
             );
             let footer = format!("\nspec: {prop_place}");
-            out.extend(const_check(
+            let expect = expect::tokens(&expect);
+            out.extend(crate::diag::const_check(
                 ty,
-                quote!(<#ty as #rt::Schema>::SHAPE),
-                quote!(None),
-                expect,
-                &header,
-                &footer,
+                "check_body",
+                Some(ty),
+                quote!(#expect, #header, #footer),
             ));
         }
         let present: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
@@ -551,7 +548,7 @@ fn check_component(
     let expect = expecter.expect_component_body(component);
     let header = format!("`{ident}` does not match component `{component}`:");
     let footer = format!("\nspec: {place}");
-    const_check(
+    shape_check(
         ident,
         inline.clone(),
         fields_tokens.clone(),
@@ -561,25 +558,21 @@ fn check_component(
     )
 }
 
-/// A const item that fails compilation with the comparison's report.
-pub fn const_check(
+/// A const item that fails compilation with the comparison of `shape`/`fields` (expressions)
+/// with `expect`.
+pub fn shape_check(
     over: &impl quote::ToTokens,
     shape: TokenStream,
     fields: TokenStream,
-    expect: TokenStream,
+    expect: Vec<u8>,
     header: &str,
     footer: &str,
 ) -> TokenStream {
-    let span = over
-        .to_token_stream()
-        .into_iter()
-        .next()
-        .map_or_else(Span::call_site, |t| t.span());
-    let assert = crate::diag::spanned_assert(over);
-    quote_spanned! {span=>
-        const _: () = {
-            let report = ::contract_runtime::__private::diff_value(&#shape, #fields, &#expect, #header, #footer);
-            #assert
-        };
-    }
+    let expect = expect::tokens(&expect);
+    crate::diag::const_check(
+        over,
+        "check_shape",
+        None,
+        quote!(&#shape, #fields, #expect, #header, #footer),
+    )
 }

@@ -39,18 +39,24 @@ impl Errors {
     }
 }
 
-/// `::core::assert!(report.is_empty(), "{}", report.as_str())` spanned over all of `over`:
-/// on stable there is no `Span::join`, so the `assert` ident takes the first token's span and
-/// the parenthesised arguments the last one's; rustc underlines from one to the other.
-pub fn spanned_assert(over: &impl ToTokens) -> TokenStream {
+/// `const _: () = ::contract_runtime::__private::CHECK::<T>(ARGS);`, the call spanned over all of
+/// `over`: on stable there is no `Span::join`, so the path takes the first token's span and the
+/// parenthesised arguments the last one's, and rustc underlines from one to the other. The
+/// checks are `#[track_caller]`, so a failure is reported on that call.
+pub fn const_check(
+    over: &impl ToTokens,
+    check: &str,
+    generic: Option<&dyn ToTokens>,
+    args: TokenStream,
+) -> TokenStream {
     let tokens: Vec<proc_macro2::TokenTree> = over.to_token_stream().into_iter().collect();
     let first = tokens.first().map_or_else(Span::call_site, |t| t.span());
     let last = tokens.last().map_or(first, |t| t.span());
-    let ident = proc_macro2::Ident::new("assert", first);
-    let mut group = proc_macro2::Group::new(
-        proc_macro2::Delimiter::Parenthesis,
-        quote::quote!(report.is_empty(), "{}", report.as_str()),
-    );
+    let check = proc_macro2::Ident::new(check, first);
+    let generic = generic.map(|g| quote::quote_spanned!(first=> ::<#g>));
+    let mut group = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, args);
     group.set_span(last);
-    quote::quote_spanned!(first=> ::core::#ident! #group;)
+    quote::quote_spanned! {first=>
+        const _: () = ::contract_runtime::__private::#check #generic #group;
+    }
 }

@@ -1,13 +1,82 @@
-//! Turns spec schemas into `Expect` literals for the const checks, and into an object model
+//! Turns spec schemas into encoded `Expect`s for the const checks, and into an object model
 //! (properties after `allOf` merging) for the checks the macros make directly.
+//!
+//! An expectation is built as bytes in plain Rust and emitted as one byte-string literal: the
+//! encoding is `contract_runtime::__private::Expect`'s (a tag, a `u32` payload length, the
+//! payload). Building token trees instead cost more than the rest of the macro, and rustc's
+//! type-checking of the struct literals more than the rest of the crate.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 
 use contract_spec::{FileId, Loc, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
+
+/// The node tags; they mirror `contract_runtime::__private::tag`.
+mod tag {
+    pub const ANY: u8 = 0;
+    pub const BOOL: u8 = 1;
+    pub const INTEGER: u8 = 2;
+    pub const NUMBER: u8 = 3;
+    pub const STRING: u8 = 4;
+    pub const ENUM: u8 = 5;
+    pub const ARRAY: u8 = 6;
+    pub const MAP: u8 = 7;
+    pub const NULLABLE: u8 = 8;
+    pub const COMPONENT: u8 = 9;
+    pub const OBJECT: u8 = 10;
+    pub const ONE_OF: u8 = 11;
+}
+
+/// One encoded node: its tag, the payload's length and the payload.
+pub fn node(tag: u8, payload: &[u8]) -> Vec<u8> {
+    let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+    let mut out = Vec::with_capacity(5 + payload.len());
+    out.push(tag);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A string in a payload: a `u16` length and the bytes (cut, on a character boundary, at 64 KiB).
+pub fn put_str(out: &mut Vec<u8>, s: &str) {
+    let mut end = s.len().min(u16::MAX as usize);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.extend_from_slice(&(end as u16).to_le_bytes());
+    out.extend_from_slice(&s.as_bytes()[..end]);
+}
+
+pub fn any() -> Vec<u8> {
+    node(tag::ANY, &[])
+}
+
+pub fn nullable(inner: &[u8]) -> Vec<u8> {
+    node(tag::NULLABLE, inner)
+}
+
+/// An object node (also the parameters of an operation): `(name, required, node)` each.
+pub fn object<'p>(
+    props: impl IntoIterator<Item = (&'p str, bool, Vec<u8>)>,
+    extra: bool,
+) -> Vec<u8> {
+    let mut payload = vec![u8::from(extra)];
+    for (name, required, expect) in props {
+        put_str(&mut payload, name);
+        payload.push(u8::from(required));
+        payload.extend_from_slice(&expect);
+    }
+    node(tag::OBJECT, &payload)
+}
+
+/// The `Expect` expression for an encoded node.
+pub fn tokens(code: &[u8]) -> TokenStream {
+    let lit = syn::LitByteStr::new(code, proc_macro2::Span::call_site());
+    quote!(::contract_runtime::__private::Expect::new(#lit))
+}
 
 /// Nesting depth beyond which a schema is expected as "any value" (keeps literals small).
 const MAX_DEPTH: usize = 6;
@@ -45,12 +114,15 @@ impl ObjectModel {
 
 pub struct Expecter<'a> {
     pub spec: &'a Spec,
-    /// Components being expanded inline, to stop at cycles.
+    /// Components (by name) and other schemas (by `file:pointer`) being expanded, to stop at
+    /// cycles.
     expanding: RefCell<Vec<String>>,
-    /// Schemas reached through a `$ref` (other than by component name) are emitted once, as
-    /// named consts: specs split over files repeat the same error schema on every response.
-    shared: RefCell<HashMap<String, proc_macro2::Ident>>,
-    defs: RefCell<Vec<TokenStream>>,
+    /// Schemas reached through a `$ref` (other than by component name), by place and depth:
+    /// specs split over files repeat the same error schema on every response.
+    memo: RefCell<HashMap<(String, usize), Vec<u8>>>,
+    /// How many cycles were cut so far: an expansion that cut one depends on where it started,
+    /// so it is not memoized.
+    cuts: Cell<usize>,
 }
 
 /// `#/components/schemas/NAME` in the root file → `NAME`.
@@ -93,23 +165,18 @@ impl<'a> Expecter<'a> {
         Expecter {
             spec,
             expanding: RefCell::new(Vec::new()),
-            shared: RefCell::new(HashMap::new()),
-            defs: RefCell::new(Vec::new()),
+            memo: RefCell::new(HashMap::new()),
+            cuts: Cell::new(0),
         }
     }
 
-    /// The const items the emitted `Expect`s refer to; put them in the same block.
-    pub fn take_defs(&self) -> TokenStream {
-        self.defs.borrow_mut().drain(..).collect()
-    }
-
-    /// The `Expect` expression for the schema at `loc`.
-    pub fn expect(&self, loc: &Loc) -> TokenStream {
+    /// The encoded expectation for the schema at `loc`.
+    pub fn expect(&self, loc: &Loc) -> Vec<u8> {
         self.expect_at(loc, 0)
     }
 
-    /// The `Expect` for a component's own schema (not the by-name reference to it).
-    pub fn expect_component_body(&self, name: &str) -> TokenStream {
+    /// The expectation of a component's own schema (not the by-name reference to it).
+    pub fn expect_component_body(&self, name: &str) -> Vec<u8> {
         let loc = component_loc(name);
         self.expanding.borrow_mut().push(name.to_string());
         let out = self.expect_inline(&loc, 0);
@@ -117,17 +184,16 @@ impl<'a> Expecter<'a> {
         out
     }
 
-    fn expect_at(&self, loc: &Loc, depth: usize) -> TokenStream {
-        let any = quote!(::contract_runtime::__private::Expect::Any);
+    fn expect_at(&self, loc: &Loc, depth: usize) -> Vec<u8> {
         if depth > MAX_DEPTH {
-            return any;
+            return any();
         }
         let Some(value) = self.spec.doc.get(loc) else {
-            return any;
+            return any();
         };
         if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
             let Ok(target) = self.spec.doc.resolve_ref(loc.file, reference) else {
-                return any;
+                return any();
             };
             // 3.1 allows siblings next to `$ref`; `nullable` is the one that changes the shape.
             let wrap_null =
@@ -136,75 +202,72 @@ impl<'a> Expecter<'a> {
                 Some(name) => self.component_ref(&name, &target, depth),
                 None => self.shared_ref(&target, depth),
             };
-            return if wrap_null { nullable(inner) } else { inner };
+            return if wrap_null { nullable(&inner) } else { inner };
         }
         self.expect_inline(loc, depth)
     }
 
-    fn shared_ref(&self, target: &Loc, depth: usize) -> TokenStream {
+    fn shared_ref(&self, target: &Loc, depth: usize) -> Vec<u8> {
         let key = format!("{}:{}", target.file.0, target.pointer);
-        if let Some(ident) = self.shared.borrow().get(&key) {
-            return quote!(#ident);
+        if let Some(code) = self.memo.borrow().get(&(key.clone(), depth)) {
+            return code.clone();
         }
-        // A schema that refers to itself (a tree): consts cannot, so the inner use is `Any`.
+        // A schema that refers to itself (a tree): the inner use is `Any`.
         if self.expanding.borrow().contains(&key) {
-            return quote!(::contract_runtime::__private::Expect::Any);
+            self.cuts.set(self.cuts.get() + 1);
+            return any();
         }
+        let cuts = self.cuts.get();
         self.expanding.borrow_mut().push(key.clone());
-        let value = self.expect_at(target, depth + 1);
+        let code = self.expect_at(target, depth + 1);
         self.expanding.borrow_mut().retain(|k| k != &key);
-        let ident = quote::format_ident!("__CONTRACT_EXPECT_{}", self.shared.borrow().len());
-        self.shared.borrow_mut().insert(key, ident.clone());
-        self.defs.borrow_mut().push(quote! {
-            #[allow(non_upper_case_globals)]
-            const #ident: ::contract_runtime::__private::Expect = #value;
-        });
-        quote!(#ident)
+        if self.cuts.get() == cuts {
+            self.memo.borrow_mut().insert((key, depth), code.clone());
+        }
+        code
     }
 
-    fn component_ref(&self, name: &str, target: &Loc, depth: usize) -> TokenStream {
-        let inline = match self.spec.doc.deref(target) {
-            Ok((loc, schema))
-                if !is_object_like(schema)
-                    && !self.expanding.borrow().iter().any(|n| n == name) =>
-            {
-                self.expanding.borrow_mut().push(name.to_string());
-                let e = self.expect_inline(&loc, depth + 1);
-                self.expanding.borrow_mut().pop();
-                quote!(::core::option::Option::Some(&#e))
-            }
-            _ => quote!(::core::option::Option::None),
-        };
-        quote!(::contract_runtime::__private::Expect::Component { name: #name, inline: #inline })
+    fn component_ref(&self, name: &str, target: &Loc, depth: usize) -> Vec<u8> {
+        let mut payload = Vec::new();
+        put_str(&mut payload, name);
+        if let Ok((loc, schema)) = self.spec.doc.deref(target)
+            && !is_object_like(schema)
+            && !self.expanding.borrow().iter().any(|n| n == name)
+        {
+            self.expanding.borrow_mut().push(name.to_string());
+            payload.extend(self.expect_inline(&loc, depth + 1));
+            self.expanding.borrow_mut().pop();
+        }
+        node(tag::COMPONENT, &payload)
     }
 
     /// A component reference that also carries the component's own schema, objects included.
-    fn component_with_structure(&self, name: &str, target: &Loc, depth: usize) -> TokenStream {
+    fn component_with_structure(&self, name: &str, target: &Loc, depth: usize) -> Vec<u8> {
         if self.expanding.borrow().iter().any(|n| n == name) {
             return self.component_ref(name, target, depth);
         }
         self.expanding.borrow_mut().push(name.to_string());
-        let e = self.expect_inline(target, depth + 1);
+        let inline = self.expect_inline(target, depth + 1);
         self.expanding.borrow_mut().pop();
-        quote!(::contract_runtime::__private::Expect::Component { name: #name, inline: ::core::option::Option::Some(&#e) })
+        let mut payload = Vec::new();
+        put_str(&mut payload, name);
+        payload.extend(inline);
+        node(tag::COMPONENT, &payload)
     }
 
-    fn expect_inline(&self, loc: &Loc, depth: usize) -> TokenStream {
-        let any = quote!(::contract_runtime::__private::Expect::Any);
+    fn expect_inline(&self, loc: &Loc, depth: usize) -> Vec<u8> {
         let Ok((loc, schema)) = self.spec.doc.deref(loc) else {
-            return any;
+            return any();
         };
-        let nullable_schema = is_nullable(schema);
         let core = self.expect_core(&loc, schema, depth);
-        if nullable_schema {
-            nullable(core)
+        if is_nullable(schema) {
+            nullable(&core)
         } else {
             core
         }
     }
 
-    fn expect_core(&self, loc: &Loc, schema: &Value, depth: usize) -> TokenStream {
-        let e = quote!(::contract_runtime::__private::Expect);
+    fn expect_core(&self, loc: &Loc, schema: &Value, depth: usize) -> Vec<u8> {
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(alts)) = schema.get(key) {
                 let mut options = Vec::new();
@@ -231,9 +294,9 @@ impl<'a> Expecter<'a> {
                 }
                 if schema.get("properties").is_none() {
                     return match options.len() {
-                        0 => quote!(#e::Any),
+                        0 => any(),
                         1 => options.remove(0),
-                        _ => quote!(#e::OneOf(&[#(#options),*])),
+                        _ => node(tag::ONE_OF, &options.concat()),
                     };
                 }
             }
@@ -242,10 +305,10 @@ impl<'a> Expecter<'a> {
             if members.len() == 1 && schema.get("properties").is_none() {
                 return self.expect_at(&loc.child("allOf").child("0"), depth + 1);
             }
-            if let Some(model) = self.object_model(loc) {
-                return self.object_tokens(&model, depth);
-            }
-            return quote!(#e::Any);
+            return match self.object_model(loc) {
+                Some(model) => self.object_code(&model, depth),
+                None => any(),
+            };
         }
         let ts: Vec<&str> = types(schema).into_iter().filter(|t| *t != "null").collect();
         let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
@@ -254,61 +317,65 @@ impl<'a> Expecter<'a> {
             if !strings.is_empty()
                 && strings.len() == values.iter().filter(|v| !v.is_null()).count()
             {
-                return quote!(#e::Enum(&[#(#strings),*]));
+                let mut payload = Vec::new();
+                for s in strings {
+                    put_str(&mut payload, s);
+                }
+                return node(tag::ENUM, &payload);
             }
         }
         if let Some(Value::String(c)) = schema.get("const") {
-            return quote!(#e::Enum(&[#c]));
+            let mut payload = Vec::new();
+            put_str(&mut payload, c);
+            return node(tag::ENUM, &payload);
         }
         match ts.as_slice() {
-            ["integer"] => quote!(#e::Integer(#format)),
-            ["number"] => quote!(#e::Number(#format)),
-            ["string"] => quote!(#e::String(#format)),
-            ["boolean"] => quote!(#e::Bool),
+            ["integer"] => node(tag::INTEGER, format.as_bytes()),
+            ["number"] => node(tag::NUMBER, format.as_bytes()),
+            ["string"] => node(tag::STRING, format.as_bytes()),
+            ["boolean"] => node(tag::BOOL, &[]),
             ["array"] => {
                 let items = if schema.get("items").is_some_and(Value::is_object) {
                     self.expect_at(&loc.child("items"), depth + 1)
                 } else {
-                    quote!(#e::Any)
+                    any()
                 };
-                quote!(#e::Array(&#items))
+                node(tag::ARRAY, &items)
             }
             ["object"] | [] => {
                 if schema.get("properties").is_some() {
                     match self.object_model(loc) {
-                        Some(model) => self.object_tokens(&model, depth),
-                        None => quote!(#e::Any),
+                        Some(model) => self.object_code(&model, depth),
+                        None => any(),
                     }
                 } else if ts.is_empty() {
-                    quote!(#e::Any)
+                    any()
                 } else {
                     let values = match schema.get("additionalProperties") {
                         Some(Value::Object(_)) => {
                             self.expect_at(&loc.child("additionalProperties"), depth + 1)
                         }
-                        _ => quote!(#e::Any),
+                        _ => any(),
                     };
-                    quote!(#e::Map(&#values))
+                    node(tag::MAP, &values)
                 }
             }
             // Several types (3.1 `type: [string, integer]`): nothing a single Rust type states.
-            _ => quote!(#e::Any),
+            _ => any(),
         }
     }
 
-    fn object_tokens(&self, model: &ObjectModel, depth: usize) -> TokenStream {
-        let e = quote!(::contract_runtime::__private::Expect);
-        let props = model.props.iter().map(|p| {
-            let name = &p.name;
-            let required = p.required && !p.one_way;
-            let expect = match &p.loc {
-                Some(loc) => self.expect_at(loc, depth + 1),
-                None => quote!(#e::Any),
-            };
-            quote!(::contract_runtime::__private::Prop { name: #name, expect: &#expect, required: #required })
-        });
-        let extra = model.extra;
-        quote!(#e::Object { props: &[#(#props),*], extra: #extra })
+    fn object_code(&self, model: &ObjectModel, depth: usize) -> Vec<u8> {
+        object(
+            model.props.iter().map(|p| {
+                let expect = match &p.loc {
+                    Some(loc) => self.expect_at(loc, depth + 1),
+                    None => any(),
+                };
+                (p.name.as_str(), p.required && !p.one_way, expect)
+            }),
+            model.extra,
+        )
     }
 
     /// The properties of the object schema at `loc`, with `allOf` members merged.
@@ -431,10 +498,6 @@ impl<'a> Expecter<'a> {
     }
 }
 
-fn nullable(inner: TokenStream) -> TokenStream {
-    quote!(::contract_runtime::__private::Expect::Nullable(&#inner))
-}
-
 pub fn component_loc(name: &str) -> Loc {
     Loc::root(FileId(0))
         .child("components")
@@ -450,4 +513,50 @@ fn is_object_like(schema: &Value) -> bool {
         || schema.get("anyOf").is_some()
         || types(schema).contains(&"object")
         || schema.get("$ref").is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_nodes_with_their_payload_length() {
+        assert_eq!(any(), [tag::ANY, 0, 0, 0, 0]);
+        assert_eq!(
+            node(tag::INTEGER, b"int32"),
+            [tag::INTEGER, 5, 0, 0, 0, b'i', b'n', b't', b'3', b'2']
+        );
+        assert_eq!(nullable(&any()), [tag::NULLABLE, 5, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            object([("id", true, any())], true),
+            [
+                tag::OBJECT,
+                11,
+                0,
+                0,
+                0,
+                1,
+                2,
+                0,
+                b'i',
+                b'd',
+                1,
+                0,
+                0,
+                0,
+                0,
+                0
+            ]
+        );
+    }
+
+    #[test]
+    fn cuts_long_strings_on_a_character_boundary() {
+        let long = "é".repeat(40_000); // 80,000 bytes
+        let mut out = Vec::new();
+        put_str(&mut out, &long);
+        let len = u16::from_le_bytes([out[0], out[1]]) as usize;
+        assert_eq!(len, 65_534);
+        assert!(std::str::from_utf8(&out[2..]).is_ok());
+    }
 }

@@ -3,12 +3,11 @@
 
 use contract_spec::{Loc, Operation, ParamIn, Spec};
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, quote};
 use serde_json::Value;
-use syn::spanned::Spanned;
 
-use crate::diag::{Errors, spanned_assert};
-use crate::expect::Expecter;
+use crate::diag::{Errors, const_check};
+use crate::expect::{self, Expecter};
 use crate::signature::{self, extractor_arg};
 
 /// Extractors that read the request body.
@@ -48,6 +47,8 @@ struct Ctx<'a> {
     expecter: Expecter<'a>,
     place: String,
     sketch: String,
+    /// The operation's responses (encoded) and their summary, built on first use.
+    responses: std::cell::OnceCell<(TokenStream, String)>,
 }
 
 /// Whether a type can be named from a const item next to the fn (no fn generics, no named
@@ -105,6 +106,7 @@ pub fn check(
         expecter: Expecter::new(spec),
         place: spec.doc.place(&op.loc).to_string(),
         sketch: signature::handler_sketch(spec, op),
+        responses: std::cell::OnceCell::new(),
     };
     let mut out = TokenStream::new();
     let mut has_query = false;
@@ -151,15 +153,11 @@ pub fn check(
     if let syn::ReturnType::Type(_, ret) = &func.sig.output {
         out.extend(check_return(&ctx, ret, &generics));
     }
-    let defs = ctx.expecter.take_defs();
-    if out.is_empty() {
-        return out;
-    }
-    // One block, so that the checks share the schemas they refer to.
-    quote! { const _: () = { #defs #out }; }
+    out
 }
 
-fn param_props(ctx: &Ctx<'_>, location: ParamIn) -> (Vec<TokenStream>, Vec<String>) {
+/// The parameters at `location` as an object node, and their names for messages.
+fn param_props(ctx: &Ctx<'_>, location: ParamIn) -> (TokenStream, Vec<String>) {
     let mut props = Vec::new();
     let mut names = Vec::new();
     for p in ctx.op.parameters.iter().filter(|p| p.location == location) {
@@ -167,9 +165,9 @@ fn param_props(ctx: &Ctx<'_>, location: ParamIn) -> (Vec<TokenStream>, Vec<Strin
         let required = p.required;
         let expect = match &p.schema {
             Some(loc) => ctx.expecter.expect(loc),
-            None => quote!(::contract_runtime::__private::Expect::Any),
+            None => expect::any(),
         };
-        props.push(quote!(::contract_runtime::__private::Prop { name: #name, expect: &#expect, required: #required }));
+        props.push((name.as_str(), required, expect));
         let ty = p
             .schema
             .as_ref()
@@ -179,7 +177,7 @@ fn param_props(ctx: &Ctx<'_>, location: ParamIn) -> (Vec<TokenStream>, Vec<Strin
             if required { "" } else { ", optional" }
         ));
     }
-    (props, names)
+    (expect::tokens(&expect::object(props, false)), names)
 }
 
 fn check_query(ctx: &Ctx<'_>, inner: &syn::Type) -> TokenStream {
@@ -198,29 +196,23 @@ fn check_query(ctx: &Ctx<'_>, inner: &syn::Type) -> TokenStream {
             format!("the query parameters are {}", names.join(", "))
         }
     );
-    let span = inner.span();
-    let assert = spanned_assert(inner);
-    quote_spanned! {span=>
-        const _: () = {
-            let report = ::contract_runtime::__private::diff_params(
-                &<#inner as ::contract_runtime::Schema>::SHAPE,
-                <#inner as ::contract_runtime::Schema>::FIELDS,
-                &[#(#props),*], #header, #footer,
-            );
-            #assert
-        };
-    }
+    const_check(
+        inner,
+        "check_query",
+        Some(inner),
+        quote!(#props, #header, #footer),
+    )
 }
 
-fn check_path_types(ctx: &Ctx<'_>, inner: &syn::Type) -> TokenStream {
+fn check_path_types<'a>(ctx: &Ctx<'a>, inner: &syn::Type) -> TokenStream {
     let template = &ctx.op.template_params;
-    let props_for = |name: &str| -> TokenStream {
+    let prop = |name: &'a str| {
         let param = ctx.op.path_params().find(|p| p.name == name);
         let expect = match param.and_then(|p| p.schema.as_ref()) {
             Some(loc) => ctx.expecter.expect(loc),
-            None => quote!(::contract_runtime::__private::Expect::Any),
+            None => expect::any(),
         };
-        quote!(::contract_runtime::__private::Prop { name: #name, expect: &#expect, required: true })
+        (name, true, expect)
     };
     let footer = format!(
         "\nspec: {}\nhelp: write `{}`",
@@ -231,46 +223,39 @@ fn check_path_types(ctx: &Ctx<'_>, inner: &syn::Type) -> TokenStream {
         syn::Type::Tuple(tuple) if tuple.elems.len() == template.len() => {
             let mut out = TokenStream::new();
             for (elem, name) in tuple.elems.iter().zip(template) {
-                let prop = props_for(name);
+                let params = expect::tokens(&expect::object([prop(name)], false));
                 let header = format!(
                     "path parameter `{name}` of {} does not match `{}`:",
                     ctx.op.label(),
                     tokens_text(elem)
                 );
-                let span = elem.span();
-                let assert = spanned_assert(elem);
-                out.extend(quote_spanned! {span=>
-                    const _: () = {
-                        let report = ::contract_runtime::__private::diff_path_single(
-                            &<#elem as ::contract_runtime::Schema>::SHAPE, ::core::option::Option::None, &[#prop], #header, #footer,
-                        );
-                        #assert
-                    };
-                });
+                out.extend(const_check(
+                    elem,
+                    "check_path_element",
+                    Some(elem),
+                    quote!(#params, #header, #footer),
+                ));
             }
             out
         }
         syn::Type::Tuple(_) => TokenStream::new(), // count mismatch: reported by the macro itself
         _ if template.is_empty() => TokenStream::new(),
         _ => {
-            let props: Vec<TokenStream> = template.iter().map(|n| props_for(n)).collect();
+            let params = expect::tokens(&expect::object(
+                template.iter().map(|n| prop(n.as_str())),
+                false,
+            ));
             let header = format!(
                 "`Path<{}>` does not match the path parameters of {}:",
                 tokens_text(inner),
                 ctx.op.label()
             );
-            let span = inner.span();
-            let assert = spanned_assert(inner);
-            quote_spanned! {span=>
-                const _: () = {
-                    let report = ::contract_runtime::__private::diff_path_single(
-                        &<#inner as ::contract_runtime::Schema>::SHAPE,
-                        <#inner as ::contract_runtime::Schema>::FIELDS,
-                        &[#(#props),*], #header, #footer,
-                    );
-                    #assert
-                };
-            }
+            const_check(
+                inner,
+                "check_path",
+                Some(inner),
+                quote!(#params, #header, #footer),
+            )
         }
     }
 }
@@ -372,7 +357,7 @@ fn check_body(
     if !nameable(inner, generics) {
         return TokenStream::new();
     }
-    let expect = ctx.expecter.expect(&schema);
+    let expect = expect::tokens(&ctx.expecter.expect(&schema));
     let header = format!(
         "the request body `{}` does not match {}:",
         tokens_text(inner),
@@ -383,101 +368,93 @@ fn check_body(
         ctx.spec.doc.place(&schema),
         signature::rust_type(ctx.spec, &schema)
     );
-    let span = inner.span();
-    let assert = spanned_assert(inner);
-    quote_spanned! {span=>
-        const _: () = {
-            let report = ::contract_runtime::__private::diff_value(
-                &<#inner as ::contract_runtime::Schema>::SHAPE,
-                <#inner as ::contract_runtime::Schema>::FIELDS,
-                &#expect, #header, #footer,
-            );
-            #assert
-        };
-    }
+    const_check(
+        inner,
+        "check_body",
+        Some(inner),
+        quote!(#expect, #header, #footer),
+    )
 }
 
-/// The operation's responses as `SpecResponse` literals, and a summary for messages.
+/// The operation's responses, encoded for `SpecResponses`, and a summary for messages.
 fn spec_responses(ctx: &Ctx<'_>) -> (TokenStream, String) {
-    let mut items = Vec::new();
+    let mut code = Vec::new();
     let mut summary = Vec::new();
-    let Some(responses_loc) = &ctx.op.responses else {
-        return (quote!(&[]), String::new());
-    };
-    let Some(Value::Object(map)) = ctx.spec.doc.get(responses_loc) else {
-        return (quote!(&[]), String::new());
-    };
-    for key in map.keys() {
-        if key.starts_with("x-") {
-            continue;
-        }
-        let (media, json, _) = content(ctx.spec, &responses_loc.child(key));
-        let json_tokens = match &json {
-            Some(schema) => {
-                let e = ctx.expecter.expect(schema);
-                quote!(::core::option::Option::Some(&#e))
+    if let Some(responses_loc) = &ctx.op.responses
+        && let Some(Value::Object(map)) = ctx.spec.doc.get(responses_loc)
+    {
+        for key in map.keys() {
+            if key.starts_with("x-") {
+                continue;
             }
-            None => quote!(::core::option::Option::None),
-        };
-        let media_text = media.join(", ");
-        summary.push(match &json {
-            Some(schema) => format!("{key} (JSON: {})", signature::rust_type(ctx.spec, schema)),
-            None if media.is_empty() => format!("{key} (no content)"),
-            None => format!("{key} ({media_text})"),
-        });
-        items.push(quote!(::contract_runtime::__private::SpecResponse { key: #key, json: #json_tokens, media: #media_text }));
+            let (media, json, _) = content(ctx.spec, &responses_loc.child(key));
+            let media_text = media.join(", ");
+            expect::put_str(&mut code, key);
+            expect::put_str(&mut code, &media_text);
+            match &json {
+                Some(schema) => {
+                    code.push(1);
+                    code.extend(ctx.expecter.expect(schema));
+                }
+                None => code.push(0),
+            }
+            summary.push(match &json {
+                Some(schema) => {
+                    format!("{key} (JSON: {})", signature::rust_type(ctx.spec, schema))
+                }
+                None if media.is_empty() => format!("{key} (no content)"),
+                None => format!("{key} ({media_text})"),
+            });
+        }
     }
-    (quote!(&[#(#items),*]), summary.join(", "))
+    let lit = syn::LitByteStr::new(&code, proc_macro2::Span::call_site());
+    (
+        quote!(::contract_runtime::__private::SpecResponses::new(#lit)),
+        summary.join(", "),
+    )
 }
 
-/// The response variants a return type describes, when the macro can tell syntactically.
-fn variants_of(ty: &syn::Type, generics: &[String]) -> Option<TokenStream> {
+/// How a return type's responses are checked, when the macro can tell syntactically.
+enum ReturnCheck<'t> {
+    /// `Json<T>` (status 200) or `(StatusCode, …, Json<T>)` (status 0: chosen at run time).
+    Json(&'t syn::Type, u16),
+    /// An expression of type `Option<&[ResponseVariant]>`.
+    Variants(TokenStream),
+}
+
+fn return_check<'t>(ty: &'t syn::Type, generics: &[String]) -> Option<ReturnCheck<'t>> {
     if !nameable(ty, generics) {
         return None;
     }
     match ty {
         syn::Type::ImplTrait(_) => None,
-        syn::Type::Paren(p) => variants_of(&p.elem, generics),
-        syn::Type::Tuple(t) if t.elems.is_empty() => Some(quote!(::core::option::Option::Some(&[
-            ::contract_runtime::ResponseVariant {
+        syn::Type::Paren(p) => return_check(&p.elem, generics),
+        syn::Type::Tuple(t) if t.elems.is_empty() => Some(ReturnCheck::Variants(quote!(
+            ::core::option::Option::Some(&[::contract_runtime::ResponseVariant {
                 name: "()",
                 status: 200,
                 body: ::contract_runtime::Body::Empty
-            }
-        ]))),
+            }])
+        ))),
         syn::Type::Tuple(t) => {
             // `(StatusCode, …, Json<T>)`: any status, the last element's body.
             let first = t.elems.first().and_then(last_ident);
-            let last = t.elems.last()?;
-            let inner = extractor_arg(last, "Json")?;
-            if first.as_deref() != Some("StatusCode") {
-                return None;
-            }
-            Some(
-                quote!(::core::option::Option::Some(&[::contract_runtime::ResponseVariant {
-                    name: "Json", status: 0,
-                    body: ::contract_runtime::Body::Json(&<#inner as ::contract_runtime::Schema>::SHAPE, <#inner as ::contract_runtime::Schema>::FIELDS),
-                }])),
-            )
+            let inner = extractor_arg(t.elems.last()?, "Json")?;
+            (first.as_deref() == Some("StatusCode")).then_some(ReturnCheck::Json(inner, 0))
         }
         syn::Type::Path(_) => {
             if let Some(inner) = extractor_arg(ty, "Json") {
-                return Some(
-                    quote!(::core::option::Option::Some(&[::contract_runtime::ResponseVariant {
-                        name: "Json", status: 200,
-                        body: ::contract_runtime::Body::Json(&<#inner as ::contract_runtime::Schema>::SHAPE, <#inner as ::contract_runtime::Schema>::FIELDS),
-                    }])),
-                );
+                return Some(ReturnCheck::Json(inner, 200));
             }
             let ident = last_ident(ty)?;
             if OPAQUE_RETURNS.contains(&ident.as_str()) || ident == "Result" {
                 return None;
             }
-            Some(quote!({
+            Some(ReturnCheck::Variants(quote!({
                 #[allow(unused_imports)]
                 use ::contract_runtime::__private::ProbeFallback as _;
                 ::contract_runtime::__private::Probe::<#ty>::RESPONSES
-            }))
+            })))
         }
         _ => None,
     }
@@ -499,10 +476,10 @@ fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStr
             })
             .collect();
     }
-    let Some(variants) = variants_of(ret, generics) else {
+    let Some(check) = return_check(ret, generics) else {
         return TokenStream::new();
     };
-    let (responses, summary) = spec_responses(ctx);
+    let (responses, summary) = ctx.responses.get_or_init(|| spec_responses(ctx)).clone();
     let header = format!(
         "the responses of `{}` do not match {}:",
         tokens_text(ret),
@@ -514,15 +491,18 @@ fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStr
         .as_ref()
         .map_or_else(|| ctx.place.clone(), |l| ctx.spec.doc.place(l).to_string());
     let footer = format!("\nspec: {place}\nhelp: the operation declares {summary}");
-    let span = ret.span();
-    let assert = spanned_assert(ret);
-    quote_spanned! {span=>
-        const _: () = {
-            let variants: ::core::option::Option<&[::contract_runtime::ResponseVariant]> = #variants;
-            if let ::core::option::Option::Some(variants) = variants {
-                let report = ::contract_runtime::__private::diff_responses(variants, #responses, #header, #footer);
-                #assert
-            }
-        };
+    match check {
+        ReturnCheck::Json(inner, status) => const_check(
+            ret,
+            "check_json_response",
+            Some(inner),
+            quote!(#status, #responses, #header, #footer),
+        ),
+        ReturnCheck::Variants(variants) => const_check(
+            ret,
+            "check_responses",
+            None,
+            quote!(#variants, #responses, #header, #footer),
+        ),
     }
 }

@@ -119,15 +119,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
             "handler `{name}` is bound to an operation of another spec than this `routes!` (`{display}`)\nhelp: give the handler and `routes!` the same `spec = \"…\"`"
         );
         quote_spanned! {handler.span()=>
-            const _: () = ::core::assert!(
-                <#handler as __c::Operation>::INDEX == usize::MAX
-                    || __c::str_eq(<#handler as __c::Operation>::SPEC, #key),
-                "{}", #other_spec
-            );
-            const _: () = ::core::assert!(
-                __c::bound_at_most_once(&COUNTS, <#handler as __c::Operation>::INDEX),
-                "{}", <#handler as __c::Operation>::DUPLICATE
-            );
+            const _: () = __c::check_binding::<#handler>(#key, &COUNTS, #other_spec);
         }
     });
     let coverage = if input.partial {
@@ -155,10 +147,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
         let footer = "\nhelp: write the missing handlers and list them here, or use `routes!(partial; …)` to mount a subset";
         let cap = header.len() + footer.len() + messages.iter().map(String::len).sum::<usize>();
         quote_spanned! {Span::call_site()=>
-            const REPORT: ([u8; #cap], usize) = __c::missing_report::<#cap>(
+            const _: () = __c::check_coverage::<#cap>(
                 &COUNTS, &[#(#messages),*], #header, #footer, POISONED,
             );
-            const _: () = ::core::assert!(REPORT.1 == 0, "{}", __c::report_str(&REPORT.0, REPORT.1));
         }
     };
     let errors = errors.into_tokens();

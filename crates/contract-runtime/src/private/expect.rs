@@ -1,75 +1,394 @@
 //! The spec side of a check, as the macros emit it, and the const-evaluated comparison of a
 //! Rust [`Shape`] against it. A mismatch is written as text into a fixed buffer so that the
 //! compile error names the field and both types; `const` evaluation fails `cargo check`.
+//!
+//! Everything here runs in rustc's const evaluator, where each call and each library helper
+//! costs far more than at run time (measured: `<[u8]>::split_at` and `str::from_utf8` about
+//! 50 µs each). So the encoded spec side is read by index, strings are compared byte by byte
+//! in place, and a check first runs with a [`Report`] of capacity 0, building its message only
+//! when something mismatched.
 
-use crate::schema::{Field, Shape};
+use crate::schema::{Field, Schema, Shape};
 
-/// What the spec expects at one place.
-#[derive(Debug, Clone, Copy)]
-pub enum Expect {
+/// The node tags of [`Expect`]'s encoding.
+pub mod tag {
     /// No constraint the compiler can check (for example a schema with no `type`).
+    pub const ANY: u8 = 0;
+    pub const BOOL: u8 = 1;
+    /// `type: integer`; payload: its `format` (empty when none).
+    pub const INTEGER: u8 = 2;
+    /// `type: number`; payload: its `format`.
+    pub const NUMBER: u8 = 3;
+    /// `type: string`; payload: its `format`.
+    pub const STRING: u8 = 4;
+    /// A string `enum`; payload: the values, as strings.
+    pub const ENUM: u8 = 5;
+    /// Payload: the item node.
+    pub const ARRAY: u8 = 6;
+    /// `additionalProperties: <schema>` without `properties`; payload: the value node.
+    pub const MAP: u8 = 7;
+    /// `nullable: true`, `type: [T, "null"]`; payload: the non-null node.
+    pub const NULLABLE: u8 = 8;
+    /// `$ref: '#/components/schemas/NAME'`; payload: the name as a string, then the
+    /// component's own schema when it is inlined (a string enum, an integer alias…), so that
+    /// unbound Rust types can match it.
+    pub const COMPONENT: u8 = 9;
+    /// An object; payload: a byte, 1 when `additionalProperties` allows properties not listed,
+    /// then per property its name (a string), a byte (1: required) and its node.
+    pub const OBJECT: u8 = 10;
+    /// `oneOf` / `anyOf`; payload: the alternatives' nodes.
+    pub const ONE_OF: u8 = 11;
+}
+
+/// Header of a node: the tag and the payload length.
+const HEADER: usize = 5;
+
+const fn min(a: usize, b: usize) -> usize {
+    if a < b { a } else { b }
+}
+
+/// What the spec expects at one place, as the macros encode it: one byte string per check,
+/// so that rustc reads a single literal token instead of type-checking a tree of struct
+/// literals (which cost seconds on specs with hundreds of operations).
+///
+/// A node is a tag byte ([`tag`]), the length of its payload (`u32`, little endian) and the
+/// payload: a format as UTF-8, strings as a `u16` length and their bytes, child nodes one after
+/// another. The length makes skipping a node O(1).
+#[derive(Debug, Clone, Copy)]
+pub struct Expect {
+    bytes: &'static [u8],
+    /// Where this node starts in `bytes`.
+    pos: usize,
+}
+
+/// A string inside an encoding.
+#[derive(Debug, Clone, Copy)]
+pub struct Str {
+    bytes: &'static [u8],
+    pos: usize,
+    len: usize,
+}
+
+impl Str {
+    /// The string at `pos` (its `u16` length, then the bytes), and the position after it.
+    const fn read(bytes: &'static [u8], pos: usize, end: usize) -> (Str, usize) {
+        if pos + 2 > end {
+            return (
+                Str {
+                    bytes,
+                    pos: end,
+                    len: 0,
+                },
+                end,
+            );
+        }
+        let len = bytes[pos] as usize | (bytes[pos + 1] as usize) << 8;
+        let start = pos + 2;
+        let len = min(len, end - start);
+        (
+            Str {
+                bytes,
+                pos: start,
+                len,
+            },
+            start + len,
+        )
+    }
+
+    const fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    pub const fn eq(self, s: &str) -> bool {
+        let s = s.as_bytes();
+        if s.len() != self.len {
+            return false;
+        }
+        let mut i = 0;
+        while i < s.len() {
+            if self.bytes[self.pos + i] != s[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// The text, for messages (slow in const evaluation: used when a check failed).
+    pub const fn as_str(self) -> &'static str {
+        let (_, tail) = self.bytes.split_at(self.pos);
+        match core::str::from_utf8(tail.split_at(self.len).0) {
+            Ok(s) => s,
+            Err(_) => "",
+        }
+    }
+}
+
+/// What a node is, decoded one level deep.
+#[derive(Clone, Copy)]
+pub enum Node {
     Any,
     Bool,
-    /// `type: integer`, with its `format` (`""` when none).
-    Integer(&'static str),
-    /// `type: number`, with its `format`.
-    Number(&'static str),
-    /// `type: string`, with its `format`.
-    String(&'static str),
-    /// A string `enum`.
-    Enum(&'static [&'static str]),
-    Array(&'static Expect),
-    /// `additionalProperties: <schema>` without `properties`.
-    Map(&'static Expect),
-    /// `nullable: true`, `type: [T, "null"]`.
-    Nullable(&'static Expect),
-    /// `$ref: '#/components/schemas/NAME'`; `inline` is the component's own schema when it is
-    /// not an object (a string enum, an integer alias…), so unbound Rust types can match it.
-    Component {
-        name: &'static str,
-        inline: Option<&'static Expect>,
-    },
-    /// An object. `extra`: `additionalProperties` allows properties not listed.
-    Object {
-        props: &'static [Prop],
-        extra: bool,
-    },
-    /// `oneOf` / `anyOf`.
-    OneOf(&'static [Expect]),
+    Integer(Str),
+    Number(Str),
+    String(Str),
+    Enum(Strs),
+    Array(Expect),
+    Map(Expect),
+    Nullable(Expect),
+    Component { name: Str, inline: Option<Expect> },
+    Object { props: Props, extra: bool },
+    OneOf(Nodes),
+}
+
+impl Expect {
+    /// The node a macro emitted.
+    pub const fn new(bytes: &'static [u8]) -> Expect {
+        Expect { bytes, pos: 0 }
+    }
+
+    pub const ANY: Expect = Expect::new(&[tag::ANY, 0, 0, 0, 0]);
+
+    /// Where the payload starts and ends.
+    const fn payload(self) -> (usize, usize) {
+        let b = self.bytes;
+        let p = self.pos;
+        if p + HEADER > b.len() {
+            return (b.len(), b.len());
+        }
+        let len = b[p + 1] as usize
+            | (b[p + 2] as usize) << 8
+            | (b[p + 3] as usize) << 16
+            | (b[p + 4] as usize) << 24;
+        (p + HEADER, min(p + HEADER + len, b.len()))
+    }
+
+    const fn at(self, pos: usize) -> Expect {
+        Expect {
+            bytes: self.bytes,
+            pos,
+        }
+    }
+
+    pub const fn node(self) -> Node {
+        let b = self.bytes;
+        if self.pos + HEADER > b.len() {
+            return Node::Any;
+        }
+        let (start, end) = self.payload();
+        let text = Str {
+            bytes: b,
+            pos: start,
+            len: end - start,
+        };
+        let list = List {
+            bytes: b,
+            pos: start,
+            end,
+        };
+        match b[self.pos] {
+            tag::BOOL => Node::Bool,
+            tag::INTEGER => Node::Integer(text),
+            tag::NUMBER => Node::Number(text),
+            tag::STRING => Node::String(text),
+            tag::ENUM => Node::Enum(Strs(list)),
+            tag::ARRAY => Node::Array(self.at(start)),
+            tag::MAP => Node::Map(self.at(start)),
+            tag::NULLABLE => Node::Nullable(self.at(start)),
+            tag::COMPONENT => {
+                let (name, next) = Str::read(b, start, end);
+                Node::Component {
+                    name,
+                    inline: if next < end {
+                        Some(self.at(next))
+                    } else {
+                        None
+                    },
+                }
+            }
+            tag::OBJECT if start < end => Node::Object {
+                props: Props(List {
+                    bytes: b,
+                    pos: start + 1,
+                    end,
+                }),
+                extra: b[start] == 1,
+            },
+            tag::ONE_OF => Node::OneOf(Nodes(list)),
+            _ => Node::Any,
+        }
+    }
+
+    /// The position after this node.
+    const fn after(self) -> usize {
+        self.payload().1
+    }
+
+    const fn is_nullable(self) -> bool {
+        matches!(self.node(), Node::Nullable(_) | Node::Any)
+    }
+
+    /// The non-null node of a nullable one; the node itself otherwise.
+    const fn non_null(self) -> Expect {
+        match self.node() {
+            Node::Nullable(inner) => inner,
+            _ => self,
+        }
+    }
+}
+
+/// A run of items inside an encoding.
+#[derive(Debug, Clone, Copy)]
+struct List {
+    bytes: &'static [u8],
+    pos: usize,
+    end: usize,
+}
+
+/// A list of strings (enum values).
+#[derive(Clone, Copy)]
+pub struct Strs(List);
+
+impl Strs {
+    pub const fn next(self) -> Option<(Str, Strs)> {
+        let l = self.0;
+        if l.pos >= l.end {
+            return None;
+        }
+        let (s, pos) = Str::read(l.bytes, l.pos, l.end);
+        Some((s, Strs(List { pos, ..l })))
+    }
+
+    const fn contains(self, s: &str) -> bool {
+        let mut it = self;
+        while let Some((v, rest)) = it.next() {
+            if v.eq(s) {
+                return true;
+            }
+            it = rest;
+        }
+        false
+    }
+}
+
+/// A list of nodes (`oneOf` alternatives).
+#[derive(Clone, Copy)]
+pub struct Nodes(List);
+
+impl Nodes {
+    pub const fn next(self) -> Option<(Expect, Nodes)> {
+        let l = self.0;
+        if l.pos >= l.end {
+            return None;
+        }
+        let e = Expect {
+            bytes: l.bytes,
+            pos: l.pos,
+        };
+        Some((
+            e,
+            Nodes(List {
+                pos: e.after(),
+                ..l
+            }),
+        ))
+    }
 }
 
 /// A property of an object (or a parameter, for `Query` and `Path` structs).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Prop {
-    pub name: &'static str,
-    pub expect: &'static Expect,
+    pub name: Str,
+    pub expect: Expect,
     pub required: bool,
+}
+
+/// The properties of an object node.
+#[derive(Clone, Copy)]
+pub struct Props(List);
+
+impl Props {
+    const EMPTY: Props = Props(List {
+        bytes: &[],
+        pos: 0,
+        end: 0,
+    });
+
+    pub const fn next(self) -> Option<(Prop, Props)> {
+        let l = self.0;
+        if l.pos >= l.end {
+            return None;
+        }
+        let (name, pos) = Str::read(l.bytes, l.pos, l.end);
+        if pos >= l.end {
+            return None;
+        }
+        let expect = Expect {
+            bytes: l.bytes,
+            pos: pos + 1,
+        };
+        Some((
+            Prop {
+                name,
+                expect,
+                required: l.bytes[pos] == 1,
+            },
+            Props(List {
+                pos: expect.after(),
+                ..l
+            }),
+        ))
+    }
+
+    const fn find(self, name: &str) -> Option<Prop> {
+        let mut it = self;
+        while let Some((p, rest)) = it.next() {
+            if p.name.eq(name) {
+                return Some(p);
+            }
+            it = rest;
+        }
+        None
+    }
+}
+
+/// The properties of an object node (the parameters of `Query` and `Path` checks are one);
+/// none for any other node.
+const fn props_of(expect: Expect) -> Props {
+    match expect.node() {
+        Node::Object { props, .. } => props,
+        _ => Props::EMPTY,
+    }
 }
 
 /// Room for one report; longer reports are cut.
 pub const REPORT_CAP: usize = 2048;
 
-/// A message being built in a const context.
-pub struct Report {
-    buf: [u8; REPORT_CAP],
+/// A message being built in a const context. A check runs first with `CAP = 0`, which only
+/// counts mismatches, and again with [`REPORT_CAP`] to write them when there are any.
+pub struct Report<const CAP: usize> {
+    buf: [u8; CAP],
     len: usize,
     /// How many mismatch lines were written.
     pub count: usize,
 }
 
-impl Report {
+impl<const CAP: usize> Report<CAP> {
     pub const fn new() -> Self {
         Report {
-            buf: [0; REPORT_CAP],
+            buf: [0; CAP],
             len: 0,
             count: 0,
         }
     }
 
     pub const fn push(mut self, text: &str) -> Self {
+        if CAP == 0 {
+            return self;
+        }
         let bytes = text.as_bytes();
         let mut i = 0;
-        while i < bytes.len() && self.len < REPORT_CAP {
+        while i < bytes.len() && self.len < CAP {
             self.buf[self.len] = bytes[i];
             self.len += 1;
             i += 1;
@@ -77,11 +396,21 @@ impl Report {
         self
     }
 
+    const fn push_str(self, text: Str) -> Self {
+        if CAP == 0 {
+            return self;
+        }
+        self.push(text.as_str())
+    }
+
     /// Appends `text`, indenting every line after the first by four more spaces.
     pub const fn push_nested(mut self, text: &str) -> Self {
+        if CAP == 0 {
+            return self;
+        }
         let bytes = text.as_bytes();
         let mut i = 0;
-        while i < bytes.len() && self.len < REPORT_CAP {
+        while i < bytes.len() && self.len < CAP {
             self.buf[self.len] = bytes[i];
             self.len += 1;
             if bytes[i] == b'\n' {
@@ -93,6 +422,9 @@ impl Report {
     }
 
     pub const fn push_u16(self, n: u16) -> Self {
+        if CAP == 0 {
+            return self;
+        }
         let mut digits = [0u8; 5];
         let mut len = 0;
         let mut n = n;
@@ -139,8 +471,8 @@ impl Report {
     }
 
     /// The finished message: `header`, the lines, `footer`; empty when nothing mismatched.
-    pub const fn finish(self, header: &str, footer: &str) -> Report {
-        if self.count == 0 {
+    pub const fn finish(self, header: &str, footer: &str) -> Self {
+        if self.count == 0 || CAP == 0 {
             return self;
         }
         let mut out = Report::new().push(header);
@@ -149,7 +481,7 @@ impl Report {
     }
 }
 
-impl Default for Report {
+impl<const CAP: usize> Default for Report<CAP> {
     fn default() -> Self {
         Self::new()
     }
@@ -170,10 +502,11 @@ pub const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-const fn contains(list: &[&str], s: &str) -> bool {
+/// Whether `value` is one of `list`.
+const fn contains(list: &[&str], value: Str) -> bool {
     let mut i = 0;
     while i < list.len() {
-        if str_eq(list[i], s) {
+        if value.eq(list[i]) {
             return true;
         }
         i += 1;
@@ -182,7 +515,7 @@ const fn contains(list: &[&str], s: &str) -> bool {
 }
 
 /// Writes what a shape is, in the words of the messages (`i64`, `string (uuid)`, `component `Pet``).
-pub const fn describe_shape(r: Report, shape: &Shape) -> Report {
+pub const fn describe_shape<const CAP: usize>(r: Report<CAP>, shape: &Shape) -> Report<CAP> {
     match shape {
         Shape::Any => r.push("any value"),
         Shape::Bool => r.push("`bool`"),
@@ -211,67 +544,91 @@ pub const fn describe_shape(r: Report, shape: &Shape) -> Report {
 }
 
 /// Writes what the spec expects (`integer (int64)`, `component `Pet``).
-pub const fn describe_expect(r: Report, expect: &Expect) -> Report {
-    match expect {
-        Expect::Any => r.push("any value"),
-        Expect::Bool => r.push("`boolean`"),
-        Expect::Integer(f) => with_format(r.push("`integer`"), f),
-        Expect::Number(f) => with_format(r.push("`number`"), f),
-        Expect::String(f) => with_format(r.push("`string`"), f),
-        Expect::Enum(values) => {
+pub const fn describe_expect<const CAP: usize>(r: Report<CAP>, expect: Expect) -> Report<CAP> {
+    if CAP == 0 {
+        return r;
+    }
+    match expect.node() {
+        Node::Any => r.push("any value"),
+        Node::Bool => r.push("`boolean`"),
+        Node::Integer(f) => with_format(r.push("`integer`"), f),
+        Node::Number(f) => with_format(r.push("`number`"), f),
+        Node::String(f) => with_format(r.push("`string`"), f),
+        Node::Enum(values) => {
             let mut r = r.push("one of ");
-            let mut i = 0;
-            while i < values.len() {
-                if i > 0 {
+            let mut it = values;
+            let mut first = true;
+            while let Some((v, rest)) = it.next() {
+                if !first {
                     r = r.push(", ");
                 }
-                r = r.push("`").push(values[i]).push("`");
-                i += 1;
+                first = false;
+                r = r.push("`").push_str(v).push("`");
+                it = rest;
             }
             r
         }
-        Expect::Array(item) => describe_expect(r.push("array of "), item),
-        Expect::Map(v) => describe_expect(r.push("map of "), v),
-        Expect::Nullable(inner) => describe_expect(r, inner).push(" or null"),
-        Expect::Component { name, .. } => r.push("component `").push(name).push("`"),
-        Expect::Object { .. } => r.push("an object"),
-        Expect::OneOf(_) => r.push("one of several schemas (`oneOf`/`anyOf`)"),
+        Node::Array(item) => describe_expect(r.push("array of "), item),
+        Node::Map(v) => describe_expect(r.push("map of "), v),
+        Node::Nullable(inner) => describe_expect(r, inner).push(" or null"),
+        Node::Component { name, .. } => r.push("component `").push_str(name).push("`"),
+        Node::Object { .. } => r.push("an object"),
+        Node::OneOf(_) => r.push("one of several schemas (`oneOf`/`anyOf`)"),
     }
 }
 
-const fn with_format(r: Report, format: &str) -> Report {
+const fn with_format<const CAP: usize>(r: Report<CAP>, format: Str) -> Report<CAP> {
     if format.is_empty() {
         r
     } else {
-        r.push(" (").push(format).push(")")
+        r.push(" (").push_str(format).push(")")
     }
 }
 
-const fn mismatch(r: Report, at: &str, shape: &Shape, expect: &Expect) -> Report {
-    let r = describe_expect(r.line(at).push("expected "), expect);
+const fn mismatch<const CAP: usize>(
+    r: Report<CAP>,
+    at: &str,
+    shape: &Shape,
+    expect: Expect,
+) -> Report<CAP> {
+    let r = r.line(at);
+    if CAP == 0 {
+        return r;
+    }
+    let r = describe_expect(r.push("expected "), expect);
     describe_shape(r.push(", found "), shape)
 }
 
-const fn int_fits(bits: u8, format: &str) -> bool {
-    if str_eq(format, "int32") {
+const fn int_fits(bits: u8, format: Str) -> bool {
+    if format.eq("int32") {
         bits <= 32
-    } else if str_eq(format, "int64") {
+    } else if format.eq("int64") {
         bits <= 64
     } else {
         true
     }
 }
 
+/// Whether `shape` fits `expect` (a capacity-0 run of [`diff`]).
+const fn fits(shape: &Shape, expect: Expect) -> bool {
+    diff(Report::<0>::new(), "", shape, expect).is_empty()
+}
+
 /// Compares `shape` with `expect`, appending a line per mismatch. `at` names the place
 /// (`field `name``) for the lines.
-pub const fn diff(r: Report, at: &str, shape: &Shape, expect: &Expect) -> Report {
+pub const fn diff<const CAP: usize>(
+    r: Report<CAP>,
+    at: &str,
+    shape: &Shape,
+    expect: Expect,
+) -> Report<CAP> {
     // Values the Rust side cannot constrain, or the spec does not.
     if let Shape::Any = shape {
         return r;
     }
-    match expect {
-        Expect::Any => r,
-        Expect::Nullable(inner) => match shape {
+    match expect.node() {
+        Node::Any => r,
+        Node::Nullable(inner) => match shape {
             Shape::Option(s) => diff(r, at, s, inner),
             _ => diff(r, at, shape, inner),
         },
@@ -287,102 +644,107 @@ pub const fn diff(r: Report, at: &str, shape: &Shape, expect: &Expect) -> Report
     }
 }
 
-const fn diff_non_null(r: Report, at: &str, shape: &Shape, expect: &Expect) -> Report {
-    match (expect, shape) {
+const fn diff_non_null<const CAP: usize>(
+    r: Report<CAP>,
+    at: &str,
+    shape: &Shape,
+    expect: Expect,
+) -> Report<CAP> {
+    match (expect.node(), shape) {
         (_, Shape::Unsupported(_)) => mismatch(r, at, shape, expect),
-        (Expect::Bool, Shape::Bool) => r,
-        (Expect::Integer(format), Shape::Int { bits, .. }) => {
+        (Node::Bool, Shape::Bool) => r,
+        (Node::Integer(format), Shape::Int { bits, .. }) => {
             if int_fits(*bits, format) {
                 r
             } else {
                 mismatch(r, at, shape, expect)
             }
         }
-        (Expect::Number(format), Shape::Float { bits }) => {
-            if str_eq(format, "float") || *bits == 64 {
+        (Node::Number(format), Shape::Float { bits }) => {
+            if format.eq("float") || *bits == 64 {
                 r
             } else {
                 mismatch(r, at, shape, expect)
             }
         }
-        (Expect::String(format), Shape::Str { format: have }) => {
+        (Node::String(format), Shape::Str { format: have }) => {
             // A plain Rust string holds any format; a typed one (Uuid) must be that format.
-            if have.is_empty() || format.is_empty() || str_eq(format, have) {
+            if have.is_empty() || format.is_empty() || format.eq(have) {
                 r
             } else {
                 mismatch(r, at, shape, expect)
             }
         }
-        (Expect::String(_), Shape::Enum(_)) => r,
+        (Node::String(_), Shape::Enum(_)) => r,
         // A `String` may carry an enum value; run-time validation checks which.
-        (Expect::Enum(_), Shape::Str { format }) if format.is_empty() => r,
-        (Expect::Enum(values), Shape::Enum(variants)) => diff_enum(r, at, values, variants),
-        (Expect::Array(item), Shape::Array(s)) => {
-            let r2 = diff(Report::new(), "", s, item);
-            if r2.is_empty() {
+        (Node::Enum(_), Shape::Str { format }) if format.is_empty() => r,
+        (Node::Enum(values), Shape::Enum(variants)) => diff_enum(r, at, values, variants),
+        (Node::Array(item), Shape::Array(s)) => {
+            if fits(s, item) {
                 r
             } else {
                 mismatch(r, at, shape, expect)
             }
         }
-        (Expect::Map(v), Shape::Map(s)) => {
-            let r2 = diff(Report::new(), "", s, v);
-            if r2.is_empty() {
+        (Node::Map(v), Shape::Map(s)) => {
+            if fits(s, v) {
                 r
             } else {
                 mismatch(r, at, shape, expect)
             }
         }
-        (Expect::Component { name, .. }, Shape::Named(have)) => {
-            if str_eq(name, have) {
+        (Node::Component { name, .. }, Shape::Named(have)) => {
+            if name.eq(have) {
                 r
             } else {
                 mismatch(r, at, shape, expect)
             }
         }
         (
-            Expect::Component {
+            Node::Component {
                 inline: Some(inline),
                 ..
             },
             _,
         ) => diff_non_null(r, at, shape, inline),
-        (Expect::Component { name, inline: None }, _) => {
+        (Node::Component { name, inline: None }, _) => {
             let r = mismatch(r, at, shape, expect);
             r.push(" (derive `Schema` for a type named `")
-                .push(name)
+                .push_str(name)
                 .push("`, or with `#[schema(name = \"")
-                .push(name)
+                .push_str(name)
                 .push("\")]`)")
         }
-        (Expect::Object { props, extra }, Shape::Object(fields)) => {
-            diff_fields(r, at, fields, props, *extra)
+        (Node::Object { props, extra }, Shape::Object(fields)) => {
+            diff_fields(r, at, fields, props, extra)
         }
-        (Expect::Object { .. }, Shape::Map(_)) => r,
+        (Node::Object { .. }, Shape::Map(_)) => r,
         (_, Shape::OneOf(shapes)) => {
             // Every variant must fit what the spec expects; show the first that does not.
             let mut i = 0;
             while i < shapes.len() {
-                let sub = diff(Report::new(), "", &shapes[i], expect);
-                if !sub.is_empty() {
+                if !fits(&shapes[i], expect) {
                     let r = r
                         .line(at)
                         .push("variant ")
                         .push_u16(i as u16 + 1)
                         .push(" of the enum fits no alternative of the spec:");
+                    if CAP == 0 {
+                        return r;
+                    }
                     return r.push_nested(closest(&shapes[i], expect).as_str());
                 }
                 i += 1;
             }
             r
         }
-        (Expect::OneOf(options), _) => {
-            let mut i = 0;
-            while i < options.len() {
-                if diff(Report::new(), "", shape, &options[i]).is_empty() {
+        (Node::OneOf(options), _) => {
+            let mut it = options;
+            while let Some((option, rest)) = it.next() {
+                if fits(shape, option) {
                     return r;
                 }
-                i += 1;
+                it = rest;
             }
             mismatch(r, at, shape, expect)
         }
@@ -391,32 +753,45 @@ const fn diff_non_null(r: Report, at: &str, shape: &Shape, expect: &Expect) -> R
 }
 
 /// The mismatches against the alternative that fits best (fewest mismatches).
-const fn closest(shape: &Shape, expect: &Expect) -> Report {
-    let Expect::OneOf(options) = expect else {
+const fn closest(shape: &Shape, expect: Expect) -> Report<REPORT_CAP> {
+    let Node::OneOf(options) = expect.node() else {
         return diff(Report::new(), "", shape, expect);
     };
-    let mut best = diff(Report::new(), "", shape, &options[0]);
-    let mut i = 1;
-    while i < options.len() {
-        let r = match options[i] {
-            Expect::Component {
-                inline: Some(inner),
-                ..
-            } => diff(Report::new(), "", shape, inner),
-            other => diff(Report::new(), "", shape, &other),
+    let mut best: Option<Report<REPORT_CAP>> = None;
+    let mut it = options;
+    while let Some((option, rest)) = it.next() {
+        let target = match (best.is_some(), option.node()) {
+            (
+                true,
+                Node::Component {
+                    inline: Some(inner),
+                    ..
+                },
+            ) => inner,
+            _ => option,
         };
-        if r.count < best.count {
-            best = r;
-        }
-        i += 1;
+        let r = diff(Report::new(), "", shape, target);
+        best = match best {
+            Some(b) if b.count <= r.count => Some(b),
+            _ => Some(r),
+        };
+        it = rest;
     }
-    best
+    match best {
+        Some(b) => b,
+        None => Report::new(),
+    }
 }
 
-const fn diff_enum(mut r: Report, at: &str, values: &[&str], variants: &[&str]) -> Report {
+const fn diff_enum<const CAP: usize>(
+    mut r: Report<CAP>,
+    at: &str,
+    values: Strs,
+    variants: &[&str],
+) -> Report<CAP> {
     let mut i = 0;
     while i < variants.len() {
-        if !contains(values, variants[i]) {
+        if !values.contains(variants[i]) {
             r = r
                 .line(at)
                 .push("the value `")
@@ -425,152 +800,146 @@ const fn diff_enum(mut r: Report, at: &str, values: &[&str], variants: &[&str]) 
         }
         i += 1;
     }
-    i = 0;
-    while i < values.len() {
-        if !contains(variants, values[i]) {
+    let mut it = values;
+    while let Some((value, rest)) = it.next() {
+        if !contains(variants, value) {
             r = r
                 .line(at)
                 .push("the spec's enum value `")
-                .push(values[i])
+                .push_str(value)
                 .push("` has no variant");
         }
-        i += 1;
+        it = rest;
     }
     r
 }
 
 /// Finds the field named `name`, looking through flattened fields.
-const fn find_field<'a>(fields: &'a [Field], name: &str) -> Option<&'a Field> {
+const fn find_field(fields: &[Field], name: Str) -> bool {
     let mut i = 0;
     while i < fields.len() {
         let f = &fields[i];
         if let Some(inner) = f.flatten {
-            if let Some(found) = find_field(inner, name) {
-                return Some(found);
+            if find_field(inner, name) {
+                return true;
             }
-        } else if str_eq(f.name, name) {
-            return Some(f);
+        } else if name.eq(f.name) {
+            return true;
         }
         i += 1;
     }
-    None
-}
-
-const fn find_prop<'a>(props: &'a [Prop], name: &str) -> Option<&'a Prop> {
-    let mut i = 0;
-    while i < props.len() {
-        if str_eq(props[i].name, name) {
-            return Some(&props[i]);
-        }
-        i += 1;
-    }
-    None
-}
-
-const fn is_nullable(expect: &Expect) -> bool {
-    matches!(expect, Expect::Nullable(_) | Expect::Any)
+    false
 }
 
 /// Fields of an object against the spec's properties: unknown fields, missing required ones,
 /// optionality and types.
-pub const fn diff_fields(
-    mut r: Report,
+pub const fn diff_fields<const CAP: usize>(
+    mut r: Report<CAP>,
     at: &str,
     fields: &[Field],
-    props: &[Prop],
+    props: Props,
     extra: bool,
-) -> Report {
-    r = diff_field_list(r, at, fields, props, extra);
-    let mut i = 0;
-    while i < props.len() {
-        let p = &props[i];
-        if p.required && find_field(fields, p.name).is_none() {
-            r = r.line(at).push("missing required `").push(p.name).push("`");
+) -> Report<CAP> {
+    r = diff_field_list(r, at, fields, fields, props, extra);
+    let mut it = props;
+    while let Some((p, rest)) = it.next() {
+        if p.required && !find_field(fields, p.name) {
+            r = r
+                .line(at)
+                .push("missing required `")
+                .push_str(p.name)
+                .push("`");
         }
-        i += 1;
+        it = rest;
     }
     r
 }
 
-const fn diff_field_list(
-    mut r: Report,
+/// `list` (the fields at one level of flattening) against the properties; `all` are the
+/// fields at the top, for the names of unused properties.
+const fn diff_field_list<const CAP: usize>(
+    mut r: Report<CAP>,
     at: &str,
-    fields: &[Field],
-    props: &[Prop],
+    all: &[Field],
+    list: &[Field],
+    props: Props,
     extra: bool,
-) -> Report {
+) -> Report<CAP> {
     let mut i = 0;
-    while i < fields.len() {
-        let f = &fields[i];
+    while i < list.len() {
+        let f = &list[i];
+        i += 1;
         if let Some(inner) = f.flatten {
-            r = diff_field_list(r, at, inner, props, extra);
-            i += 1;
+            r = diff_field_list(r, at, inner, inner, props, extra);
             continue;
         }
-        match find_prop(props, f.name) {
-            None => {
-                if !extra {
-                    r = r
-                        .line(at)
-                        .push("`")
-                        .push(f.name)
-                        .push("` is not in the spec");
-                    let mut j = 0;
-                    let mut first = true;
-                    while j < props.len() {
-                        if find_field(field_slice(fields), props[j].name).is_none() {
-                            r = r
-                                .push(if first {
-                                    " (unused in the spec: "
-                                } else {
-                                    ", "
-                                })
-                                .push("`")
-                                .push(props[j].name)
-                                .push("`");
-                            first = false;
-                        }
-                        j += 1;
-                    }
-                    if !first {
-                        r = r.push(")");
-                    }
+        let Some(p) = props.find(f.name) else {
+            if !extra {
+                r = r
+                    .line(at)
+                    .push("`")
+                    .push(f.name)
+                    .push("` is not in the spec");
+                if CAP > 0 {
+                    r = unused(r, all, props);
                 }
             }
-            Some(p) => {
-                let value = match f.shape {
-                    Shape::Option(inner) if !p.required || is_nullable(p.expect) => inner,
-                    other => other,
-                };
-                if p.required && !is_nullable(p.expect) && matches!(f.shape, Shape::Option(_)) {
-                    r = r.line(at).push("`").push(f.name).push(
-                        "` is required and not nullable in the spec, but the field is an `Option`",
-                    );
-                } else if p.required && f.omittable {
-                    r = r.line(at).push("`").push(f.name).push(
-                        "` is required in the spec, but `skip_serializing_if` may leave it out",
-                    );
-                } else {
-                    let expect = match p.expect {
-                        Expect::Nullable(inner) => inner,
-                        other => other,
-                    };
-                    let sub = diff(Report::new(), "", value, expect);
-                    if !sub.is_empty() {
-                        r = r.line(at).push("`").push(f.name).push("`: expected ");
-                        r = describe_expect(r, expect);
-                        r = describe_shape(r.push(", found "), value);
-                    }
-                }
+            continue;
+        };
+        let value = match f.shape {
+            Shape::Option(inner) if !p.required || p.expect.is_nullable() => inner,
+            other => other,
+        };
+        if p.required && !p.expect.is_nullable() && matches!(f.shape, Shape::Option(_)) {
+            r =
+                r.line(at).push("`").push(f.name).push(
+                    "` is required and not nullable in the spec, but the field is an `Option`",
+                );
+        } else if p.required && f.omittable {
+            r = r
+                .line(at)
+                .push("`")
+                .push(f.name)
+                .push("` is required in the spec, but `skip_serializing_if` may leave it out");
+        } else {
+            let expect = p.expect.non_null();
+            if !fits(value, expect) {
+                r = r.line(at).push("`").push(f.name).push("`: expected ");
+                r = describe_expect(r, expect);
+                r = describe_shape(r.push(", found "), value);
             }
         }
-        i += 1;
     }
     r
 }
 
-const fn field_slice(fields: &[Field]) -> &[Field] {
-    fields
+/// ` (unused in the spec: `a`, `b`)`: the properties no field takes.
+const fn unused<const CAP: usize>(
+    mut r: Report<CAP>,
+    fields: &[Field],
+    props: Props,
+) -> Report<CAP> {
+    let mut first = true;
+    let mut it = props;
+    while let Some((p, rest)) = it.next() {
+        if !find_field(fields, p.name) {
+            r = r
+                .push(if first {
+                    " (unused in the spec: "
+                } else {
+                    ", "
+                })
+                .push("`")
+                .push_str(p.name)
+                .push("`");
+            first = false;
+        }
+        it = rest;
+    }
+    if !first {
+        r = r.push(")");
+    }
+    r
 }
 
 /// The fields a type serializes as, when it is an object.
@@ -586,13 +955,17 @@ pub const fn fields_of(
 }
 
 /// Fields that must be optional because the request may leave them out.
-const fn diff_optionality(mut r: Report, fields: &[Field], props: &[Prop]) -> Report {
+const fn diff_optionality<const CAP: usize>(
+    mut r: Report<CAP>,
+    fields: &[Field],
+    props: Props,
+) -> Report<CAP> {
     let mut i = 0;
     while i < fields.len() {
         let f = &fields[i];
         if let Some(inner) = f.flatten {
             r = diff_optionality(r, inner, props);
-        } else if let Some(p) = find_prop(props, f.name)
+        } else if let Some(p) = props.find(f.name)
             && !p.required
             && !f.optional
         {
@@ -603,19 +976,20 @@ const fn diff_optionality(mut r: Report, fields: &[Field], props: &[Prop]) -> Re
     r
 }
 
-/// `Query<T>` / `Path<T>` with a struct: `T`'s fields against the parameters.
-pub const fn diff_params(
+/// `Query<T>` / `Path<T>` with a struct: `T`'s fields against the parameters (an object node).
+pub const fn diff_params<const CAP: usize>(
     shape: &Shape,
     fields: Option<&'static [Field]>,
-    params: &[Prop],
+    params: Expect,
     header: &str,
     footer: &str,
-) -> Report {
+) -> Report<CAP> {
+    let props = props_of(params);
     let r = match fields_of(shape, fields) {
         Some(fields) => diff_optionality(
-            diff_fields(Report::new(), "", fields, params, false),
+            diff_fields(Report::new(), "", fields, props, false),
             fields,
-            params,
+            props,
         ),
         None => match shape {
             // A map takes whatever is sent.
@@ -632,38 +1006,104 @@ pub const fn diff_params(
 }
 
 /// A body or a single value against its schema.
-pub const fn diff_value(
+pub const fn diff_value<const CAP: usize>(
     shape: &Shape,
     fields: Option<&'static [Field]>,
-    expect: &Expect,
+    expect: Expect,
     header: &str,
     footer: &str,
-) -> Report {
-    let r = match (expect, fields_of(shape, fields), shape) {
+) -> Report<CAP> {
+    if let (Shape::Any, None) = (shape, fields) {
+        return Report::new();
+    }
+    let r = match (expect.node(), fields_of(shape, fields), shape) {
         // An unbound struct against an inline object: compare field by field.
-        (Expect::Object { props, extra }, Some(fields), Shape::Object(_)) => {
-            diff_fields(Report::new(), "", fields, props, *extra)
+        (Node::Object { props, extra }, Some(fields), Shape::Object(_)) => {
+            diff_fields(Report::new(), "", fields, props, extra)
         }
         _ => diff(Report::new(), "", shape, expect),
     };
     r.finish(header, footer)
 }
 
+/// `Path<T>` with one parameter: a struct is compared field by field, anything else as a value.
+pub const fn diff_path_single<const CAP: usize>(
+    shape: &Shape,
+    fields: Option<&'static [Field]>,
+    params: Expect,
+    header: &str,
+    footer: &str,
+) -> Report<CAP> {
+    match props_of(params).next() {
+        Some((first, _)) if fields_of(shape, fields).is_none() => {
+            diff_value(shape, fields, first.expect, header, footer)
+        }
+        _ => diff_params(shape, fields, params, header, footer),
+    }
+}
+
 /// What the spec declares for one response.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct SpecResponse {
     /// `"200"`, `"2XX"` or `"default"`.
-    pub key: &'static str,
+    pub key: Str,
     /// The schema of its JSON content, when it has one.
-    pub json: Option<&'static Expect>,
-    /// Its media types, for messages (`""` when it has no content).
-    pub media: &'static str,
+    pub json: Option<Expect>,
+    /// Its media types, for messages (empty when it has no content).
+    pub media: Str,
+}
+
+/// An operation's responses, encoded like [`Expect`]: per response its key and media types
+/// (strings), a byte (1: a JSON schema follows) and the schema's node.
+#[derive(Debug, Clone, Copy)]
+pub struct SpecResponses {
+    bytes: &'static [u8],
+    pos: usize,
+}
+
+impl SpecResponses {
+    /// The responses a macro emitted.
+    pub const fn new(bytes: &'static [u8]) -> SpecResponses {
+        SpecResponses { bytes, pos: 0 }
+    }
+
+    pub const fn next(self) -> Option<(SpecResponse, SpecResponses)> {
+        let b = self.bytes;
+        if self.pos >= b.len() {
+            return None;
+        }
+        let (key, pos) = Str::read(b, self.pos, b.len());
+        let (media, pos) = Str::read(b, pos, b.len());
+        if pos >= b.len() {
+            return None;
+        }
+        let (json, next) = if b[pos] == 1 {
+            let e = Expect {
+                bytes: b,
+                pos: pos + 1,
+            };
+            (Some(e), e.after())
+        } else {
+            (None, pos + 1)
+        };
+        Some((
+            SpecResponse { key, json, media },
+            SpecResponses {
+                bytes: b,
+                pos: next,
+            },
+        ))
+    }
 }
 
 /// 2 for an exact match, 1 for a range (`2XX`) or `default`, 0 for none.
-const fn status_match(key: &str, status: u16) -> u8 {
-    let k = key.as_bytes();
-    if k.len() == 3 {
+const fn status_match(key: Str, status: u16) -> u8 {
+    if key.len == 3 {
+        let k = [
+            key.bytes[key.pos],
+            key.bytes[key.pos + 1],
+            key.bytes[key.pos + 2],
+        ];
         let digits = [
             (status / 100) as u8 + b'0',
             ((status / 10) % 10) as u8 + b'0',
@@ -677,47 +1117,43 @@ const fn status_match(key: &str, status: u16) -> u8 {
         }
         return 0;
     }
-    if str_eq(key, "default") { 1 } else { 0 }
+    if key.eq("default") { 1 } else { 0 }
 }
 
-const fn find_response(responses: &[SpecResponse], status: u16) -> Option<&SpecResponse> {
-    let mut best: Option<&SpecResponse> = None;
+const fn find_response(responses: SpecResponses, status: u16) -> Option<SpecResponse> {
+    let mut best: Option<SpecResponse> = None;
     let mut best_rank = 0;
-    let mut i = 0;
-    while i < responses.len() {
-        let rank = status_match(responses[i].key, status)
-            + if str_eq(responses[i].key, "default") {
-                0
-            } else {
-                1
-            };
-        if status_match(responses[i].key, status) > 0 && rank > best_rank {
-            best = Some(&responses[i]);
+    let mut it = responses;
+    while let Some((response, rest)) = it.next() {
+        let matched = status_match(response.key, status);
+        let rank = matched + if response.key.eq("default") { 0 } else { 1 };
+        if matched > 0 && rank > best_rank {
+            best = Some(response);
             best_rank = rank;
         }
-        i += 1;
+        it = rest;
     }
     best
 }
 
-const fn declared(mut r: Report, responses: &[SpecResponse]) -> Report {
-    let mut i = 0;
-    while i < responses.len() {
-        r = r
-            .push(if i == 0 { "" } else { ", " })
-            .push(responses[i].key);
-        i += 1;
+const fn declared<const CAP: usize>(mut r: Report<CAP>, responses: SpecResponses) -> Report<CAP> {
+    let mut it = responses;
+    let mut first = true;
+    while let Some((response, rest)) = it.next() {
+        r = r.push(if first { "" } else { ", " }).push_str(response.key);
+        first = false;
+        it = rest;
     }
     r
 }
 
 /// A handler's responses against the operation's.
-pub const fn diff_responses(
+pub const fn diff_responses<const CAP: usize>(
     variants: &[crate::responses::ResponseVariant],
-    responses: &[SpecResponse],
+    responses: SpecResponses,
     header: &str,
     footer: &str,
-) -> Report {
+) -> Report<CAP> {
     use crate::responses::Body;
     let mut r = Report::new();
     let mut i = 0;
@@ -728,14 +1164,15 @@ pub const fn diff_responses(
             // Status chosen at run time: the body must fit one of the declared JSON bodies.
             if let Body::Json(shape, fields) = v.body {
                 let mut fits = false;
-                let mut j = 0;
-                while j < responses.len() {
-                    if let Some(e) = responses[j].json
-                        && diff_value(shape, fields, e, "", "").is_empty()
+                let mut it = responses;
+                while let Some((response, rest)) = it.next() {
+                    if let Some(e) = response.json
+                        && diff_value::<0>(shape, fields, e, "", "").is_empty()
                     {
                         fits = true;
+                        break;
                     }
-                    j += 1;
+                    it = rest;
                 }
                 if !fits {
                     r = describe_shape(r.line("").push("`").push(v.name).push("` sends "), shape);
@@ -760,19 +1197,22 @@ pub const fn diff_responses(
             continue;
         };
         match (v.body, spec.json) {
-            (Body::Json(shape, fields), Some(expect)) => {
-                let sub = diff_value(shape, fields, expect, "", "");
-                if !sub.is_empty() {
-                    r = r
-                        .line("")
-                        .push("`")
-                        .push(v.name)
-                        .push("` (")
-                        .push_u16(v.status)
-                        .push(") does not fit the declared body:");
+            (Body::Json(shape, fields), Some(expect))
+                if !diff_value::<0>(shape, fields, expect, "", "").is_empty() =>
+            {
+                r = r
+                    .line("")
+                    .push("`")
+                    .push(v.name)
+                    .push("` (")
+                    .push_u16(v.status)
+                    .push(") does not fit the declared body:");
+                if CAP > 0 {
+                    let sub = diff_value::<REPORT_CAP>(shape, fields, expect, "", "");
                     r = r.push_nested(sub.as_str());
                 }
             }
+            (Body::Json(..), Some(_)) => {}
             (Body::Json(..), None) => {
                 r = r
                     .line("")
@@ -784,9 +1224,9 @@ pub const fn diff_responses(
                 r = if spec.media.is_empty() {
                     r.push("no content")
                 } else {
-                    r.push(spec.media)
+                    r.push_str(spec.media)
                 };
-                r = r.push(" for ").push(spec.key);
+                r = r.push(" for ").push_str(spec.key);
             }
             (Body::Empty, _) if !spec.media.is_empty() => {
                 r = r
@@ -796,7 +1236,7 @@ pub const fn diff_responses(
                     .push("` (")
                     .push_u16(v.status)
                     .push(") sends no body, but the spec declares ")
-                    .push(spec.media);
+                    .push_str(spec.media);
             }
             _ => {}
         }
@@ -804,17 +1244,255 @@ pub const fn diff_responses(
     r.finish(header, footer)
 }
 
-/// `Path<T>` with one parameter: a struct is compared field by field, anything else as a value.
-pub const fn diff_path_single(
+// The checks the macros emit: each is the whole initializer of a `const _: () = …;` item.
+// `#[track_caller]` makes a failure point at the call, which the macros span over the
+// offending type. A call that names its type as a generic argument costs rustc less than the
+// same check written with `<T as Schema>::SHAPE` projections (measured: about 1.5x less), and
+// each check runs first with a capacity-0 report, writing its message only when it fails.
+
+/// Runs `$diff` counting only, and again writing the message when it found mismatches.
+macro_rules! check {
+    ($diff:ident($($arg:expr),* $(,)?)) => {
+        if !$diff::<0>($($arg),*).is_empty() {
+            let report = $diff::<REPORT_CAP>($($arg),*);
+            panic!("{}", report.as_str());
+        }
+    };
+}
+
+/// A request body (or a field) of type `T` against its schema.
+#[track_caller]
+pub const fn check_body<T: Schema + ?Sized>(expect: Expect, header: &str, footer: &str) {
+    check!(diff_value(&T::SHAPE, T::FIELDS, expect, header, footer));
+}
+
+/// A type's own shape against its component (for `#[derive(Schema)]`).
+#[track_caller]
+pub const fn check_shape(
     shape: &Shape,
     fields: Option<&'static [Field]>,
-    params: &[Prop],
+    expect: Expect,
     header: &str,
     footer: &str,
-) -> Report {
-    if fields_of(shape, fields).is_some() || params.is_empty() {
-        diff_params(shape, fields, params, header, footer)
-    } else {
-        diff_value(shape, fields, params[0].expect, header, footer)
+) {
+    check!(diff_value(shape, fields, expect, header, footer));
+}
+
+/// `Query<T>` against the operation's query parameters (an object node).
+#[track_caller]
+pub const fn check_query<T: Schema + ?Sized>(params: Expect, header: &str, footer: &str) {
+    check!(diff_params(&T::SHAPE, T::FIELDS, params, header, footer));
+}
+
+/// `Path<T>` against the path parameters (an object node).
+#[track_caller]
+pub const fn check_path<T: Schema + ?Sized>(params: Expect, header: &str, footer: &str) {
+    check!(diff_path_single(
+        &T::SHAPE,
+        T::FIELDS,
+        params,
+        header,
+        footer
+    ));
+}
+
+/// One element of a `Path` tuple against its parameter (an object node of one property).
+#[track_caller]
+pub const fn check_path_element<T: Schema + ?Sized>(params: Expect, header: &str, footer: &str) {
+    check!(diff_path_single(&T::SHAPE, None, params, header, footer));
+}
+
+/// A return type's responses, when it describes them, against the operation's.
+#[track_caller]
+pub const fn check_responses(
+    variants: Option<&[crate::responses::ResponseVariant]>,
+    responses: SpecResponses,
+    header: &str,
+    footer: &str,
+) {
+    if let Some(variants) = variants {
+        check!(diff_responses(variants, responses, header, footer));
+    }
+}
+
+/// `Json<T>` (`status` 200) or `(StatusCode, Json<T>)` (`status` 0: any) against the
+/// operation's responses.
+#[track_caller]
+pub const fn check_json_response<T: Schema + ?Sized>(
+    status: u16,
+    responses: SpecResponses,
+    header: &str,
+    footer: &str,
+) {
+    let variants = [crate::responses::ResponseVariant {
+        name: "Json",
+        status,
+        body: crate::responses::Body::Json(const { &T::SHAPE }, T::FIELDS),
+    }];
+    check!(diff_responses(&variants, responses, header, footer));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Encodings written out by hand, as the macros emit them.
+    const INT64: &[u8] = &[tag::INTEGER, 5, 0, 0, 0, b'i', b'n', b't', b'6', b'4'];
+    const STATUS: &[u8] = &[
+        tag::ENUM,
+        12,
+        0,
+        0,
+        0,
+        4,
+        0,
+        b'o',
+        b'p',
+        b'e',
+        b'n',
+        4,
+        0,
+        b'd',
+        b'o',
+        b'n',
+        b'e',
+    ];
+    /// `{ id: integer (int64), required; tag: string }`
+    const PET: &[u8] = &[
+        tag::OBJECT,
+        27,
+        0,
+        0,
+        0,
+        0, // not extensible
+        2,
+        0,
+        b'i',
+        b'd',
+        1,
+        tag::INTEGER,
+        5,
+        0,
+        0,
+        0,
+        b'i',
+        b'n',
+        b't',
+        b'6',
+        b'4', //
+        3,
+        0,
+        b't',
+        b'a',
+        b'g',
+        0,
+        tag::STRING,
+        0,
+        0,
+        0,
+        0,
+    ];
+
+    const fn fields(list: &'static [Field]) -> Shape {
+        Shape::Object(list)
+    }
+
+    fn value(shape: &Shape, fields: Option<&'static [Field]>, expect: &'static [u8]) -> String {
+        let quick = diff_value::<0>(shape, fields, Expect::new(expect), "h", "f");
+        let full = diff_value::<REPORT_CAP>(shape, fields, Expect::new(expect), "h", "f");
+        // The counting run and the writing run agree.
+        assert_eq!(quick.count, full.count);
+        full.as_str().to_string()
+    }
+
+    #[test]
+    fn decodes_nodes_and_lists() {
+        assert!(matches!(Expect::new(INT64).node(), Node::Integer(f) if f.eq("int64")));
+        let Node::Enum(values) = Expect::new(STATUS).node() else {
+            panic!("not an enum")
+        };
+        assert!(values.contains("open") && values.contains("done") && !values.contains("o"));
+        let Node::Object { props, extra } = Expect::new(PET).node() else {
+            panic!("not an object")
+        };
+        assert!(!extra);
+        let (id, rest) = props.next().unwrap();
+        assert!(id.name.eq("id") && id.required);
+        let (tag_prop, rest) = rest.next().unwrap();
+        assert_eq!(tag_prop.name.as_str(), "tag");
+        assert!(!tag_prop.required && rest.next().is_none());
+        // Truncated input reads as "any value" or an empty list, never out of bounds.
+        assert!(matches!(Expect::new(&PET[..3]).node(), Node::Any));
+        let Node::Object { props, .. } = Expect::new(&PET[..12]).node() else {
+            panic!("not an object")
+        };
+        assert!(
+            props
+                .next()
+                .is_some_and(|(p, rest)| p.name.eq("id") && rest.next().is_none())
+        );
+    }
+
+    #[test]
+    fn reports_mismatches_only_when_there_are_some() {
+        const I64: Shape = Shape::Int {
+            bits: 64,
+            signed: true,
+        };
+        const STR: Shape = Shape::Str { format: "" };
+        assert_eq!(value(&I64, None, INT64), "");
+        assert_eq!(
+            value(&STR, None, INT64),
+            "h\n  - expected `integer` (int64), found `string`f"
+        );
+        static GOOD: [Field; 1] = [Field {
+            name: "id",
+            shape: &I64,
+            optional: false,
+            omittable: false,
+            flatten: None,
+        }];
+        assert_eq!(value(&fields(&GOOD), None, PET), "");
+        static BAD: [Field; 1] = [Field {
+            name: "ident",
+            shape: &I64,
+            optional: false,
+            omittable: false,
+            flatten: None,
+        }];
+        assert_eq!(
+            value(&fields(&BAD), None, PET),
+            "h\n  - `ident` is not in the spec (unused in the spec: `id`, `tag`)\n  - missing required `id`f"
+        );
+        const OPEN_DONE: Shape = Shape::Enum(&["open", "closed"]);
+        assert_eq!(
+            value(&OPEN_DONE, None, STATUS),
+            "h\n  - the value `closed` is not in the spec's enum\n  - the spec's enum value `done` has no variantf"
+        );
+    }
+
+    #[test]
+    fn matches_responses_by_status() {
+        // 200 with an int64 body, 4XX without content.
+        let mut bytes = vec![3, 0, b'2', b'0', b'0', 16, 0];
+        bytes.extend_from_slice(b"application/json");
+        bytes.push(1);
+        bytes.extend_from_slice(INT64);
+        bytes.extend_from_slice(&[3, 0, b'4', b'X', b'X', 0, 0, 0]);
+        let responses = SpecResponses::new(Vec::leak(bytes));
+        assert!(find_response(responses, 200).is_some_and(|r| r.json.is_some()));
+        assert!(find_response(responses, 404).is_some_and(|r| r.key.eq("4XX")));
+        assert!(find_response(responses, 500).is_none());
+        let report = diff_responses::<REPORT_CAP>(
+            &[crate::responses::ResponseVariant {
+                name: "Gone",
+                status: 410,
+                body: crate::responses::Body::Empty,
+            }],
+            responses,
+            "",
+            "",
+        );
+        assert!(report.is_empty(), "{}", report.as_str());
     }
 }

@@ -66,13 +66,49 @@ pub const fn any_unbound(indexes: &[usize]) -> bool {
     false
 }
 
-pub const fn bound_at_most_once(counts: &[u8], index: usize) -> bool {
+const fn bound_at_most_once(counts: &[u8], index: usize) -> bool {
     index >= counts.len() || counts[index] <= 1
+}
+
+/// A handler listed in `routes!`: bound to an operation of the same spec, and the only handler
+/// of that operation. (A handler whose binding failed was reported already.)
+#[track_caller]
+pub const fn check_binding<H: Operation + ?Sized>(spec: &str, counts: &[u8], other_spec: &str) {
+    if H::INDEX == usize::MAX {
+        return;
+    }
+    if !str_eq(H::SPEC, spec) {
+        panic!("{}", other_spec);
+    }
+    if !bound_at_most_once(counts, H::INDEX) {
+        panic!("{}", H::DUPLICATE);
+    }
+}
+
+/// Fails compilation, listing the operations without a handler, when there are any (and no
+/// handler failed to bind, which was reported already).
+#[track_caller]
+pub const fn check_coverage<const CAP: usize>(
+    counts: &[u8],
+    messages: &[&str],
+    header: &str,
+    footer: &str,
+    skip: bool,
+) {
+    let mut i = 0;
+    while i < counts.len() && counts[i] > 0 {
+        i += 1;
+    }
+    if skip || i == counts.len() {
+        return;
+    }
+    let (buf, len) = missing_report::<CAP>(counts, messages, header, footer, skip);
+    panic!("{}", report_str(&buf, len));
 }
 
 /// Concatenates the messages of the operations without a handler into one report (empty when
 /// all are covered, or when a handler failed to bind and was reported already).
-pub const fn missing_report<const CAP: usize>(
+const fn missing_report<const CAP: usize>(
     counts: &[u8],
     messages: &[&str],
     header: &str,
@@ -113,7 +149,7 @@ const fn append<const CAP: usize>(buf: &mut [u8; CAP], mut len: usize, text: &st
     len
 }
 
-pub const fn report_str(buf: &[u8], len: usize) -> &str {
+const fn report_str(buf: &[u8], len: usize) -> &str {
     let (head, _) = buf.split_at(len);
     match core::str::from_utf8(head) {
         Ok(s) => s,

@@ -181,8 +181,10 @@ pub fn expand(input: TokenStream) -> TokenStream {
                     if has {
                         bound = Some(wants.clone());
                         if input.generics.params.is_empty() {
+                            let derived = load::derived(&loaded.spec);
                             checks = check_component(
                                 spec,
+                                &derived.expectations,
                                 &wants,
                                 &input,
                                 &container,
@@ -338,6 +340,7 @@ fn enum_shape<'a>(
 #[allow(clippy::too_many_arguments)]
 fn check_component(
     spec: &Spec,
+    shared: &crate::load::ExpectationMemo,
     component: &str,
     input: &syn::DeriveInput,
     container: &Container,
@@ -350,7 +353,7 @@ fn check_component(
     let ident = &input.ident;
     let loc = component_loc(component);
     let place = spec.doc.place(&loc);
-    let expecter = Expecter::new(spec);
+    let expecter = Expecter::new(spec, Some(shared));
     let schema = spec
         .doc
         .deref(&loc)

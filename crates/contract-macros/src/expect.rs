@@ -123,6 +123,8 @@ pub struct Expecter<'a> {
     /// How many cycles were cut so far: an expansion that cut one depends on where it started,
     /// so it is not memoized.
     cuts: Cell<usize>,
+    /// Expectations of whole schemas, shared with the other invocations of the process.
+    shared: Option<&'a crate::load::ExpectationMemo>,
 }
 
 /// `#/components/schemas/NAME` in the root file → `NAME`.
@@ -161,18 +163,29 @@ pub fn is_nullable(schema: &Value) -> bool {
 }
 
 impl<'a> Expecter<'a> {
-    pub fn new(spec: &'a Spec) -> Self {
+    pub fn new(spec: &'a Spec, shared: Option<&'a crate::load::ExpectationMemo>) -> Self {
         Expecter {
             spec,
             expanding: RefCell::new(Vec::new()),
             memo: RefCell::new(HashMap::new()),
             cuts: Cell::new(0),
+            shared,
         }
     }
 
     /// The encoded expectation for the schema at `loc`.
     pub fn expect(&self, loc: &Loc) -> Vec<u8> {
-        self.expect_at(loc, 0)
+        // From an empty expansion stack the result depends on `loc` alone.
+        let Some(shared) = self.shared.filter(|_| self.expanding.borrow().is_empty()) else {
+            return self.expect_at(loc, 0);
+        };
+        let lock = || shared.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(code) = lock().get(loc) {
+            return code.to_vec();
+        }
+        let code = self.expect_at(loc, 0);
+        lock().insert(loc.clone(), code.as_slice().into());
+        code
     }
 
     /// The expectation of a component's own schema (not the by-name reference to it).

@@ -107,7 +107,15 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         if op.problems.is_empty() {
             let path_reported = check_path(spec, op, &func, &mut errors);
-            type_checks = crate::handler_types::check(spec, op, &func, !path_reported, &mut errors);
+            let derived = load::derived(&loaded.spec);
+            type_checks = crate::handler_types::check(
+                spec,
+                &derived.expectations,
+                op,
+                &func,
+                !path_reported,
+                &mut errors,
+            );
         }
     }
     // Only a clean binding is routable; a failed one is marked so `routes!` adds no cascade.

@@ -46,7 +46,8 @@ struct Ctx<'a> {
     op: &'a Operation,
     expecter: Expecter<'a>,
     place: String,
-    sketch: String,
+    /// The handler as the spec would have it, for the messages that suggest it.
+    sketch: std::cell::OnceCell<String>,
     /// The operation's responses (encoded) and their summary, built on first use.
     responses: std::cell::OnceCell<(TokenStream, String)>,
 }
@@ -84,6 +85,7 @@ fn tokens_text(t: &impl ToTokens) -> String {
 
 pub fn check(
     spec: &Spec,
+    shared: &crate::load::ExpectationMemo,
     op: &Operation,
     func: &syn::ItemFn,
     check_path: bool,
@@ -103,9 +105,9 @@ pub fn check(
     let ctx = Ctx {
         spec,
         op,
-        expecter: Expecter::new(spec),
+        expecter: Expecter::new(spec, Some(shared)),
         place: spec.doc.place(&op.loc).to_string(),
-        sketch: signature::handler_sketch(spec, op),
+        sketch: std::cell::OnceCell::new(),
         responses: std::cell::OnceCell::new(),
     };
     let mut out = TokenStream::new();
@@ -145,7 +147,7 @@ pub fn check(
                 if required_query.len() == 1 { "" } else { "s" },
                 required_query.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
                 ctx.place,
-                ctx.sketch
+                ctx.sketch()
             ),
         );
     }
@@ -157,6 +159,13 @@ pub fn check(
 }
 
 /// The parameters at `location` as an object node, and their names for messages.
+impl Ctx<'_> {
+    fn sketch(&self) -> &str {
+        self.sketch
+            .get_or_init(|| signature::handler_sketch(self.spec, self.op))
+    }
+}
+
 fn param_props(ctx: &Ctx<'_>, location: ParamIn) -> (TokenStream, Vec<String>) {
     let mut props = Vec::new();
     let mut names = Vec::new();
@@ -316,7 +325,7 @@ fn check_body(
                     op.label(),
                     media.join(", "),
                     ctx.spec.doc.place(loc),
-                    ctx.sketch
+                    ctx.sketch()
                 ),
             );
         }

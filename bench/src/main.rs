@@ -8,8 +8,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod types;
+
 use contract_spec::{Loc, Operation, ParamIn, Selector, Spec};
 use serde_json::Value;
+use types::Types;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -52,8 +55,19 @@ fn is_json(media: &str) -> bool {
     m == "application/json" || m.ends_with("+json") || m == "*/*"
 }
 
-/// The handler's arguments and return type, fitting the operation.
-fn signature(spec: &Spec, op: &Operation) -> (String, String) {
+/// The schema of the JSON content of a request body or response at `loc`.
+fn json_schema(spec: &Spec, loc: &Loc) -> Option<Loc> {
+    let (loc, value) = spec.doc.deref(loc).ok()?;
+    let content = value.get("content")?.as_object()?;
+    let (media, _) = content
+        .iter()
+        .find(|(m, v)| is_json(m) && v.get("schema").is_some())?;
+    Some(loc.child("content").child(media).child("schema"))
+}
+
+/// The handler's arguments and return type, fitting the operation: bodies bound to a generated
+/// component are that type, others `serde_json::Value`.
+fn signature(spec: &Spec, components: &Types, op: &Operation) -> (String, String) {
     let mut args = Vec::new();
     let types: Vec<&str> = op
         .template_params
@@ -86,7 +100,10 @@ fn signature(spec: &Spec, op: &Operation) -> (String, String) {
     if let Some(body) = &op.request_body {
         let media = content_media(spec, body);
         if media.iter().any(|m| is_json(m)) {
-            args.push("axum::Json(_b): axum::Json<serde_json::Value>".into());
+            let ty = json_schema(spec, body)
+                .and_then(|schema| components.bound(spec, &schema))
+                .unwrap_or("serde_json::Value");
+            args.push(format!("axum::Json(_b): axum::Json<{ty}>"));
         } else {
             args.push("_b: axum::body::Bytes".into());
         }
@@ -103,13 +120,25 @@ fn signature(spec: &Spec, op: &Operation) -> (String, String) {
                 })
             })
     });
-    let ret = if json_response {
-        "(axum::http::StatusCode, axum::Json<serde_json::Value>)"
-    } else {
-        "axum::response::Response"
+    // The first success response's body, when it is a generated type.
+    let success = op.responses.as_ref().and_then(|loc| {
+        let map = spec.doc.get(loc)?.as_object()?;
+        map.keys()
+            .filter(|k| k.starts_with('2'))
+            .find_map(|k| json_schema(spec, &loc.child(k)))
+            .and_then(|schema| components.bound(spec, &schema))
+    });
+    let ret = match (json_response, success) {
+        (true, Some(ty)) => format!("(axum::http::StatusCode, axum::Json<{ty}>)"),
+        (true, None) => "(axum::http::StatusCode, axum::Json<serde_json::Value>)".to_string(),
+        (false, _) => "axum::response::Response".to_string(),
     };
-    (args.join(", "), ret.to_string())
+    (args.join(", "), ret)
 }
+
+/// The same profile for every variant: proc macros (and what they use) optimised, the setup
+/// README recommends for large specs.
+const PROFILE: &str = "\n[profile.dev.build-override]\nopt-level = 3\n";
 
 fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
     let (spec_path, spec) = load(spec_path)?;
@@ -124,10 +153,26 @@ fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
         .filter(|op| op.problems.is_empty())
         .collect();
     let all = ops.len() == spec.operations.len();
-    let mut handlers = [String::new(), String::new(), String::new()];
+    let types = Types::of(&spec);
+    let spec_text = spec_path.display().to_string();
+    let mut handlers = [
+        types.definitions(
+            &spec,
+            "serde::Serialize, serde::Deserialize, contract_runtime::Schema",
+            &|component| format!("#[schema(name = {component:?}, spec = {spec_text:?})]\n"),
+        ),
+        types.definitions(&spec, "serde::Serialize, serde::Deserialize", &|_| {
+            String::new()
+        }),
+        types.definitions(
+            &spec,
+            "serde::Serialize, serde::Deserialize, utoipa::ToSchema",
+            &|_| String::new(),
+        ),
+    ];
     let mut routes = String::new();
     for (i, op) in ops.iter().enumerate() {
-        let (args, ret) = signature(&spec, op);
+        let (args, ret) = signature(&spec, &types, op);
         let body = "unimplemented!(\"generated\")";
         let method = op.method.key();
         let selector = format!("{} {}", op.method.upper(), op.path);
@@ -156,15 +201,14 @@ fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
     let plain_router =
         format!("pub fn app() -> axum::Router {{\n    axum::Router::new()\n{routes}}}\n");
     let axum = r#"axum = { version = "0.8", default-features = false, features = ["json", "query", "form", "matched-path", "tokio", "http1"] }
-serde_json = "1""#;
+serde_json = "1"
+serde = { version = "1", features = ["derive"] }"#;
     let variants = [
         (
             "ours",
             format!(
                 "{axum}\ncontract-runtime = {{ path = {:?} }}\n\n\
-                 # The documented setup for large specs: the macros and their parser optimised.\n\
-                 [profile.dev.package.contract-macros]\nopt-level = 3\n[profile.dev.package.contract-spec]\nopt-level = 3\n\
-                 [profile.dev.package.yaml_serde]\nopt-level = 3\n[profile.dev.package.libyaml-rs]\nopt-level = 3\n",
+                 {PROFILE}",
                 runtime.display().to_string()
             ),
             format!(
@@ -177,12 +221,12 @@ serde_json = "1""#;
         ),
         (
             "baseline",
-            axum.to_string(),
+            format!("{axum}\n{PROFILE}"),
             format!("#![allow(clippy::all)]\n{}\n{plain_router}", handlers[1]),
         ),
         (
             "utoipa",
-            format!("{axum}\nutoipa = \"5\"\n"),
+            format!("{axum}\nutoipa = \"5\"\n{PROFILE}"),
             format!(
                 "#![allow(clippy::all)]\n{}\n{plain_router}\n#[derive(utoipa::OpenApi)]\n#[openapi(paths({}))]\npub struct ApiDoc;\n",
                 handlers[2],

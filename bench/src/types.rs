@@ -1,0 +1,262 @@
+//! Rust types for a spec's components, as a team would write them by hand: one struct per
+//! component that is a plain object, fields typed from the property schemas (a reference to
+//! another such component is that type), `Option` where the property may be absent or null.
+//! Everything the generator does not model (compositions, inline objects) is
+//! `serde_json::Value`, which every variant handles alike.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+
+use contract_spec::{FileId, Loc, Spec};
+use serde_json::Value;
+
+/// The generated structs, by component name.
+pub struct Types {
+    /// Component name -> Rust type name.
+    names: BTreeMap<String, String>,
+}
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self",
+    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield", "abstract", "become",
+];
+
+fn component_loc(name: &str) -> Loc {
+    Loc::root(FileId(0))
+        .child("components")
+        .child("schemas")
+        .child(name)
+}
+
+/// `#/components/schemas/NAME` of the root file → `NAME`.
+fn component_of(loc: &Loc) -> Option<String> {
+    if loc.file != FileId(0) {
+        return None;
+    }
+    let rest = loc.pointer.strip_prefix("/components/schemas/")?;
+    (!rest.contains('/')).then(|| contract_spec::pointer::decode(rest))
+}
+
+fn is_plain_object(schema: &Value) -> bool {
+    let Some(Value::Object(props)) = schema.get("properties") else {
+        return false;
+    };
+    // A `required` name without its property is completed elsewhere (an `allOf` of another).
+    let complete = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .is_none_or(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .all(|n| props.contains_key(n))
+        });
+    complete
+        && ["allOf", "oneOf", "anyOf", "discriminator", "$ref"]
+            .iter()
+            .all(|k| schema.get(*k).is_none())
+}
+
+fn type_name(component: &str, taken: &mut HashSet<String>) -> String {
+    let mut name: String = component
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let mut chars = s.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("T{name}");
+    }
+    // Clear of the handlers (`op_N`) and of std names the structs' fields use.
+    if ["Option", "Box", "Vec", "String", "Value", "Self"].contains(&name.as_str()) {
+        name.push('_');
+    }
+    while !taken.insert(name.clone()) {
+        name.push('_');
+    }
+    name
+}
+
+fn field_name(property: &str, taken: &mut HashSet<String>) -> String {
+    let mut out = String::new();
+    for (i, c) in property.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let mut out = out.trim_matches('_').to_string();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out = format!("f_{out}");
+    }
+    if KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    while !taken.insert(out.clone()) {
+        out.push('_');
+    }
+    out
+}
+
+fn nullable(schema: &Value) -> bool {
+    schema.get("nullable").and_then(Value::as_bool) == Some(true)
+        || match schema.get("type") {
+            Some(Value::Array(ts)) => ts.iter().any(|t| t == "null"),
+            _ => false,
+        }
+}
+
+impl Types {
+    /// The components that are plain objects.
+    pub fn of(spec: &Spec) -> Types {
+        let mut names = BTreeMap::new();
+        let mut taken = HashSet::new();
+        let schemas_loc = Loc::root(FileId(0)).child("components").child("schemas");
+        if let Some(Value::Object(schemas)) = spec.doc.get(&schemas_loc) {
+            for (component, schema) in schemas {
+                let schema = spec
+                    .doc
+                    .deref(&component_loc(component))
+                    .map(|(_, v)| v)
+                    .unwrap_or(schema);
+                if is_plain_object(schema) {
+                    names.insert(component.clone(), type_name(component, &mut taken));
+                }
+            }
+        }
+        Types { names }
+    }
+
+    /// The Rust type bound to the schema at `loc`, when it is a generated component.
+    pub fn bound(&self, spec: &Spec, loc: &Loc) -> Option<&str> {
+        let value = spec.doc.get(loc)?;
+        let reference = value.get("$ref")?.as_str()?;
+        let target = spec.doc.resolve_ref(loc.file, reference).ok()?;
+        self.names.get(&component_of(&target)?).map(String::as_str)
+    }
+
+    /// The Rust type of a property or an array item.
+    fn rust_type(&self, spec: &Spec, loc: &Loc, boxed: bool, depth: usize) -> String {
+        if let Some(name) = self.bound(spec, loc) {
+            return if boxed {
+                format!("Box<{name}>")
+            } else {
+                name.to_string()
+            };
+        }
+        let Ok((loc, schema)) = spec.doc.deref(loc) else {
+            return "serde_json::Value".into();
+        };
+        if ["allOf", "oneOf", "anyOf"]
+            .iter()
+            .any(|k| schema.get(*k).is_some())
+        {
+            return "serde_json::Value".into();
+        }
+        let ty = match schema.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            Some(Value::Array(ts)) => {
+                let non_null: Vec<&str> = ts
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter(|t| *t != "null")
+                    .collect();
+                match non_null.as_slice() {
+                    [one] => one,
+                    _ => "",
+                }
+            }
+            _ => "",
+        };
+        match ty {
+            "array" if depth < 3 && schema.get("items").is_some_and(Value::is_object) => {
+                let item = self.rust_type(spec, &loc.child("items"), false, depth + 1);
+                let item = if nullable(
+                    spec.doc
+                        .deref(&loc.child("items"))
+                        .map(|(_, v)| v)
+                        .unwrap_or(&Value::Null),
+                ) {
+                    format!("Option<{item}>")
+                } else {
+                    item
+                };
+                format!("Vec<{item}>")
+            }
+            "array" => "Vec<serde_json::Value>".into(),
+            "string" | "integer" | "number" | "boolean" => spec.rust_scalar(Some(&loc)).to_string(),
+            _ => "serde_json::Value".into(),
+        }
+    }
+
+    /// The struct definitions; `derives` are the derive paths of the variant, `attrs` a
+    /// container attribute per type (given the component name), if any.
+    pub fn definitions(
+        &self,
+        spec: &Spec,
+        derives: &str,
+        attrs: &dyn Fn(&str) -> String,
+    ) -> String {
+        let mut out = String::new();
+        for (component, name) in &self.names {
+            let loc = component_loc(component);
+            let Ok((loc, schema)) = spec.doc.deref(&loc) else {
+                continue;
+            };
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "#[derive({derives})]\n{}pub struct {name} {{",
+                attrs(component)
+            );
+            let mut taken = HashSet::new();
+            if let Some(Value::Object(props)) = schema.get("properties") {
+                for property in props.keys() {
+                    let prop_loc = loc.child("properties").child(property);
+                    let resolved = spec
+                        .doc
+                        .deref(&prop_loc)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default();
+                    let own = spec.doc.get(&prop_loc).cloned().unwrap_or_default();
+                    let is_required = required.contains(&property.as_str());
+                    let may_be_null = nullable(&own) || nullable(&resolved);
+                    let ty = self.rust_type(spec, &prop_loc, true, 0);
+                    let field = field_name(property, &mut taken);
+                    let _ = writeln!(out, "    #[serde(rename = {property:?})]");
+                    if !is_required {
+                        let _ = writeln!(
+                            out,
+                            "    #[serde(default, skip_serializing_if = \"Option::is_none\")]"
+                        );
+                    }
+                    let ty = if !is_required || may_be_null {
+                        format!("Option<{ty}>")
+                    } else {
+                        ty
+                    };
+                    let _ = writeln!(out, "    pub {field}: {ty},");
+                }
+            }
+            out.push_str("}\n\n");
+        }
+        out
+    }
+}

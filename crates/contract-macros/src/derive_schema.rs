@@ -436,6 +436,9 @@ fn check_component(
                 expect = expect::nullable(&expect);
             }
             let ty = f.ty;
+            if expect::trivially_fits(ty, &expect) {
+                continue;
+            }
             let header = format!(
                 "field `{field_ident}` of `{ident}` does not match property `{}` of component `{component}`:",
                 prop.name

@@ -528,6 +528,86 @@ fn is_object_like(schema: &Value) -> bool {
         || schema.get("$ref").is_some()
 }
 
+/// Whether the Rust type `ty` passes any check against the encoded node `code`, decided from
+/// the tokens: `serde_json::Value`, std scalars, `Option` and `Vec` of them against the
+/// matching nodes. Such checks are not emitted: on large specs most fields and bodies are
+/// these, and every const item costs rustc time. (A type shadowing `String` or `i64` would
+/// escape the check; rustc still type-checks its use.)
+pub fn trivially_fits(ty: &syn::Type, code: &[u8]) -> bool {
+    let Some((tag, payload)) = split_node(code) else {
+        return false;
+    };
+    if tag == tag::ANY || is_json_value(ty) {
+        return true;
+    }
+    let syn::Type::Path(tp) = ty else {
+        return false;
+    };
+    if tp.qself.is_some() {
+        return false;
+    }
+    let Some(last) = tp.path.segments.last() else {
+        return false;
+    };
+    // `String`, `std::string::String`, `alloc::string::String`, not `crate::String`.
+    let std_path = tp.path.segments.len() == 1
+        || matches!(
+            tp.path
+                .segments
+                .first()
+                .map(|s| s.ident.to_string())
+                .as_deref(),
+            Some("std" | "core" | "alloc")
+        );
+    if !std_path {
+        return false;
+    }
+    let arg = match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0] {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        syn::PathArguments::None => None,
+        _ => return false,
+    };
+    let name = last.ident.to_string();
+    match (name.as_str(), arg) {
+        ("Option", Some(inner)) => tag == tag::NULLABLE && trivially_fits(inner, payload),
+        (_, _) if tag == tag::NULLABLE => trivially_fits(ty, payload),
+        ("Vec", Some(item)) => tag == tag::ARRAY && trivially_fits(item, payload),
+        ("String", None) => tag == tag::STRING || tag == tag::ENUM,
+        ("bool", None) => tag == tag::BOOL,
+        ("i8" | "i16" | "i32" | "u8" | "u16" | "u32", None) => tag == tag::INTEGER,
+        ("i64" | "u64", None) => tag == tag::INTEGER && payload != b"int32",
+        ("f64", None) => tag == tag::NUMBER,
+        ("f32", None) => tag == tag::NUMBER && payload == b"float",
+        _ => false,
+    }
+}
+
+/// The tag and payload of an encoded node.
+fn split_node(code: &[u8]) -> Option<(u8, &[u8])> {
+    let (&tag, rest) = code.split_first()?;
+    let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+    Some((tag, rest.get(4..4 + len)?))
+}
+
+/// `serde_json::Value` (or `::serde_json::Value`).
+pub fn is_json_value(ty: &syn::Type) -> bool {
+    let syn::Type::Path(tp) = ty else {
+        return false;
+    };
+    let names: Vec<String> = tp
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    tp.qself.is_none()
+        && names == ["serde_json", "Value"]
+        && tp.path.segments.iter().all(|s| s.arguments.is_none())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,6 +641,33 @@ mod tests {
                 0
             ]
         );
+    }
+
+    #[test]
+    fn decides_trivial_fits_from_the_tokens() {
+        let ty = |s: &str| syn::parse_str::<syn::Type>(s).unwrap();
+        let string = node(tag::STRING, b"uuid");
+        let int32 = node(tag::INTEGER, b"int32");
+        assert!(trivially_fits(&ty("serde_json::Value"), &int32));
+        assert!(trivially_fits(&ty("Uuid"), &any()));
+        assert!(trivially_fits(&ty("String"), &string));
+        assert!(trivially_fits(
+            &ty("std::string::String"),
+            &nullable(&string)
+        ));
+        assert!(trivially_fits(&ty("Option<String>"), &nullable(&string)));
+        assert!(trivially_fits(&ty("i32"), &int32));
+        assert!(trivially_fits(
+            &ty("Vec<i64>"),
+            &node(tag::ARRAY, &node(tag::INTEGER, b""))
+        ));
+        // Left to the const check: could fail, or a type the macro cannot see into.
+        assert!(!trivially_fits(&ty("i64"), &int32));
+        assert!(!trivially_fits(&ty("Option<String>"), &string));
+        assert!(!trivially_fits(&ty("Option<serde_json::Value>"), &string));
+        assert!(!trivially_fits(&ty("crate::String"), &string));
+        assert!(!trivially_fits(&ty("Uuid"), &string));
+        assert!(!trivially_fits(&ty("f32"), &node(tag::NUMBER, b"double")));
     }
 
     #[test]

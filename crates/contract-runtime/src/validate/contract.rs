@@ -60,16 +60,18 @@ impl OpSpec {
 
     /// The declared response for `status`: exact, then `2XX`-style, then `default`.
     pub fn response(&self, status: u16) -> Option<&(String, Vec<Media>)> {
-        let exact = status.to_string();
-        let range = format!("{}XX", status / 100);
+        // Compared digit by digit: this runs on every validated response.
+        let digits = [
+            b'0' + (status / 100 % 10) as u8,
+            b'0' + (status / 10 % 10) as u8,
+            b'0' + (status % 10) as u8,
+        ];
+        let is_range =
+            |k: &[u8]| k.len() == 3 && k[0] == digits[0] && k[1..].eq_ignore_ascii_case(b"XX");
         self.responses
             .iter()
-            .find(|(k, _)| *k == exact)
-            .or_else(|| {
-                self.responses
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(&range))
-            })
+            .find(|(k, _)| k.as_bytes() == digits)
+            .or_else(|| self.responses.iter().find(|(k, _)| is_range(k.as_bytes())))
             .or_else(|| self.responses.iter().find(|(k, _)| k == "default"))
     }
 }
@@ -355,4 +357,35 @@ pub struct Violation {
     /// The JSON Schema keyword broken (`enum`, `type`, `required`, …) or a contract rule.
     pub rule: String,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(keys: &[&str]) -> OpSpec {
+        OpSpec {
+            method: "GET".into(),
+            path: "/".into(),
+            operation_id: None,
+            params: Vec::new(),
+            body: None,
+            responses: keys.iter().map(|k| (k.to_string(), Vec::new())).collect(),
+        }
+    }
+
+    #[test]
+    fn response_prefers_exact_then_range_then_default() {
+        fn key(o: &OpSpec, status: u16) -> Option<&str> {
+            o.response(status).map(|(k, _)| k.as_str())
+        }
+        let o = op(&["default", "2xx", "204", "404"]);
+        assert_eq!(key(&o, 204), Some("204"));
+        assert_eq!(key(&o, 200), Some("2xx"));
+        assert_eq!(key(&o, 404), Some("404"));
+        assert_eq!(key(&o, 500), Some("default"));
+        assert_eq!(key(&op(&["200", "4XX"]), 418), Some("4XX"));
+        assert_eq!(key(&op(&["200"]), 500), None);
+        assert_eq!(key(&op(&["20"]), 20), None);
+    }
 }

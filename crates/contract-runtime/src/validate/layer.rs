@@ -170,33 +170,30 @@ where
     }
 }
 
+/// A media type without its parameters: `application/json; charset=utf-8` → `application/json`.
+fn essence(media: &str) -> &str {
+    media.split(';').next().unwrap_or("").trim()
+}
+
 /// `application/json; charset=utf-8` matches `application/json`; `image/*` matches `image/png`.
 pub(crate) fn media_matches(declared: &str, actual: &str) -> bool {
-    let essence = |m: &str| {
-        m.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    };
     let (d, a) = (essence(declared), essence(actual));
-    if d == a || d == "*/*" {
+    if d.eq_ignore_ascii_case(a) || d == "*/*" {
         return true;
     }
     match d.strip_suffix("/*") {
-        Some(prefix) => a.split('/').next() == Some(prefix),
+        Some(prefix) => a
+            .split('/')
+            .next()
+            .is_some_and(|t| t.eq_ignore_ascii_case(prefix)),
         None => false,
     }
 }
 
 pub(crate) fn is_json(media: &str) -> bool {
-    let m = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    m == "application/json" || m.ends_with("+json")
+    let m = essence(media);
+    m.eq_ignore_ascii_case("application/json")
+        || m.len() >= 5 && m.as_bytes()[m.len() - 5..].eq_ignore_ascii_case(b"+json")
 }
 
 pub(crate) fn find_media<'a>(declared: &'a [Media], actual: &str) -> Option<&'a Media> {
@@ -204,6 +201,38 @@ pub(crate) fn find_media<'a>(declared: &'a [Media], actual: &str) -> Option<&'a 
         .iter()
         .find(|m| media_matches(&m.media, actual) && !m.media.contains('*'))
         .or_else(|| declared.iter().find(|m| media_matches(&m.media, actual)))
+}
+
+/// The whole body, at most `limit` bytes (`LengthLimitError` beyond). A body sent in one frame
+/// (what `Json`, `String` and `Bytes` responses are) is handed back without copying.
+pub(crate) async fn read_body(
+    body: Body,
+    limit: usize,
+) -> Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>> {
+    let mut body = http_body_util::Limited::new(body, limit);
+    let mut first: Option<bytes::Bytes> = None;
+    let mut rest: Option<bytes::BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        // Trailers are not part of what the spec describes; they are dropped as `to_bytes` does.
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        match (&first, &mut rest) {
+            (None, _) => first = Some(data),
+            (Some(f), None) => {
+                let mut joined = bytes::BytesMut::with_capacity(f.len() + data.len());
+                joined.extend_from_slice(f);
+                joined.extend_from_slice(&data);
+                rest = Some(joined);
+            }
+            (Some(_), Some(joined)) => joined.extend_from_slice(&data),
+        }
+    }
+    Ok(match (first, rest) {
+        (_, Some(joined)) => joined.freeze(),
+        (Some(only), None) => only,
+        (None, None) => bytes::Bytes::new(),
+    })
 }
 
 /// Responses larger than this are passed through unvalidated (and the skip is logged).
@@ -218,11 +247,8 @@ async fn check_response(
 ) -> Response {
     let status = response.status();
     let (parts, body) = response.into_parts();
-    let bytes = match http_body_util::Limited::new(body, RESPONSE_LIMIT)
-        .collect()
-        .await
-    {
-        Ok(collected) => collected.to_bytes(),
+    let bytes = match read_body(body, RESPONSE_LIMIT).await {
+        Ok(bytes) => bytes,
         Err(e) => {
             tracing::warn!("contract: response of {} not validated: {e}", op.label());
             return error_response(
@@ -429,4 +455,81 @@ pub(crate) fn error_response(
         HeaderValue::from_static("application/problem+json"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    /// A body sent in the given chunks, each one ready when polled.
+    struct Chunks(VecDeque<&'static [u8]>);
+
+    impl http_body::Body for Chunks {
+        type Data = bytes::Bytes;
+        type Error = Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<bytes::Bytes>, Infallible>>> {
+            Poll::Ready(
+                self.0
+                    .pop_front()
+                    .map(|c| Ok(http_body::Frame::data(bytes::Bytes::from_static(c)))),
+            )
+        }
+    }
+
+    /// Runs a future whose body frames are all ready (no executor needed).
+    fn ready<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        match future
+            .as_mut()
+            .poll(&mut Context::from_waker(std::task::Waker::noop()))
+        {
+            Poll::Ready(out) => out,
+            Poll::Pending => panic!("the body was not ready"),
+        }
+    }
+
+    fn read(chunks: &[&'static [u8]], limit: usize) -> Result<bytes::Bytes, String> {
+        let body = Body::new(Chunks(chunks.iter().copied().collect()));
+        ready(read_body(body, limit)).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn bodies_are_read_whole_and_limited() {
+        assert_eq!(read(&[], 10).unwrap(), "");
+        assert_eq!(read(&[b"{}"], 10).unwrap(), "{}");
+        assert_eq!(read(&[b"[1,", b"2", b",3]"], 10).unwrap(), "[1,2,3]");
+        assert_eq!(read(&[b"", b"ab"], 10).unwrap(), "ab");
+        assert!(read(&[b"0123456", b"789ab"], 10).is_err());
+        assert!(read(&[b"0123456789ab"], 10).is_err());
+        assert_eq!(read(&[b"01234", b"56789"], 10).unwrap(), "0123456789");
+    }
+
+    #[test]
+    fn media_types_match_by_essence_and_wildcard() {
+        assert!(media_matches(
+            "application/json",
+            "application/json; charset=utf-8"
+        ));
+        assert!(media_matches("Application/JSON", "application/json"));
+        assert!(media_matches("image/*", "IMAGE/png"));
+        assert!(media_matches("*/*", "text/plain"));
+        assert!(!media_matches("image/*", "text/png"));
+        assert!(!media_matches("application/json", "application/jsonx"));
+        assert!(!media_matches("text/plain", ""));
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json"));
+        assert!(is_json("application/problem+JSON; charset=utf-8"));
+        assert!(is_json(" APPLICATION/JSON "));
+        assert!(!is_json("text/json5"));
+        assert!(!is_json("json"));
+        assert!(!is_json("application/x-ndjson"));
+    }
 }

@@ -5,7 +5,6 @@ use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::response::Response;
 use http::{StatusCode, header};
-use http_body_util::BodyExt;
 use serde_json::Value;
 
 use super::contract::{Contract, OpSpec, Violation};
@@ -101,8 +100,8 @@ pub(crate) async fn validate(
     let Some((required, content)) = &op.body else {
         return Ok(Request::from_parts(parts, body));
     };
-    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
+    let bytes = match super::layer::read_body(body, limit).await {
+        Ok(bytes) => bytes,
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
             return Err(error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -210,29 +210,24 @@ pub(crate) async fn read_body(
     limit: usize,
 ) -> Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>> {
     let mut body = http_body_util::Limited::new(body, limit);
-    let mut first: Option<bytes::Bytes> = None;
-    let mut rest: Option<bytes::BytesMut> = None;
+    let mut first = bytes::Bytes::new();
+    let mut joined: Option<bytes::BytesMut> = None;
     while let Some(frame) = body.frame().await {
         // Trailers are not part of what the spec describes; they are dropped as `to_bytes` does.
         let Ok(data) = frame?.into_data() else {
             continue;
         };
-        match (&first, &mut rest) {
-            (None, _) => first = Some(data),
-            (Some(f), None) => {
-                let mut joined = bytes::BytesMut::with_capacity(f.len() + data.len());
-                joined.extend_from_slice(f);
-                joined.extend_from_slice(&data);
-                rest = Some(joined);
+        match &mut joined {
+            Some(joined) => joined.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => {
+                let mut both = bytes::BytesMut::from(&first[..]);
+                both.extend_from_slice(&data);
+                joined = Some(both);
             }
-            (Some(_), Some(joined)) => joined.extend_from_slice(&data),
         }
     }
-    Ok(match (first, rest) {
-        (_, Some(joined)) => joined.freeze(),
-        (Some(only), None) => only,
-        (None, None) => bytes::Bytes::new(),
-    })
+    Ok(joined.map_or(first, bytes::BytesMut::freeze))
 }
 
 /// Responses larger than this are passed through unvalidated (and the skip is logged).

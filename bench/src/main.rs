@@ -1,6 +1,7 @@
-//! `contract-bench gen SPEC OUT_DIR`: writes three crates with one handler per operation of
+//! `contract-bench gen SPEC OUT_DIR`: writes four crates with one handler per operation of
 //! SPEC (`ours`: `#[contract]` + `routes!`; `baseline`: the same handlers, no attributes;
-//! `utoipa`: `#[utoipa::path]` + `#[derive(OpenApi)]`), for `bench/compile.sh` to time.
+//! `baseline-typed`: the same with the router's state type written out; `utoipa`:
+//! `#[utoipa::path]` + `#[derive(OpenApi)]`), for `bench/compile.sh` to time.
 //!
 //! `contract-bench profile SPEC`: where the macros' time goes, per stage.
 
@@ -200,6 +201,10 @@ fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
     let names: Vec<String> = (0..ops.len()).map(|i| format!("op_{i}")).collect();
     let plain_router =
         format!("pub fn app() -> axum::Router {{\n    axum::Router::new()\n{routes}}}\n");
+    // The same router with its state type written out: rustc then settles each handler's
+    // bounds as it meets them, as it does for `routes!`' output (see `__private::build`).
+    let typed_router =
+        format!("pub fn app() -> axum::Router {{\n    axum::Router::<()>::new()\n{routes}}}\n");
     let axum = r#"axum = { version = "0.8", default-features = false, features = ["json", "query", "form", "matched-path", "tokio", "http1"] }
 serde_json = "1"
 serde = { version = "1", features = ["derive"] }"#;
@@ -223,6 +228,11 @@ serde = { version = "1", features = ["derive"] }"#;
             "baseline",
             format!("{axum}\n{PROFILE}"),
             format!("#![allow(clippy::all)]\n{}\n{plain_router}", handlers[1]),
+        ),
+        (
+            "baseline-typed",
+            format!("{axum}\n{PROFILE}"),
+            format!("#![allow(clippy::all)]\n{}\n{typed_router}", handlers[1]),
         ),
         (
             "utoipa",

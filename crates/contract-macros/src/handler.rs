@@ -121,7 +121,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     // Only a clean binding is routable; a failed one is marked so `routes!` adds no cascade.
     let bound = op
         .filter(|op| op.problems.is_empty())
-        .map(|op| (op, loaded.key.as_str()));
+        .map(|op| (op, loaded.spec_id()));
     let mut tracking = loaded.tracking;
     tracking.extend(type_checks);
     emit(&func, bound, Some(spec), tracking, errors)
@@ -251,7 +251,7 @@ fn plural(n: usize) -> &'static str {
 /// The fn as written, its route metadata, the file tracking and the errors.
 fn emit(
     func: &syn::ItemFn,
-    bound: Option<(&Operation, &str)>,
+    bound: Option<(&Operation, u64)>,
     spec: Option<&Spec>,
     tracking: TokenStream,
     errors: Errors,
@@ -260,9 +260,9 @@ fn emit(
     let ident = &func.sig.ident;
     let marker = format_ident!("{}", ident, span = ident.span());
     // A failed binding still defines the marker, so `routes!` reports nothing more about it.
-    let (spec_key, index, method, path, duplicate) = match (bound, spec) {
-        (Some((op, key)), Some(_)) => (
-            key.to_string(),
+    let (spec_id, index, method, path, duplicate) = match (bound, spec) {
+        (Some((op, spec_id)), Some(_)) => (
+            spec_id,
             op.index,
             method_filter(op.method),
             op.path.clone(),
@@ -271,13 +271,7 @@ fn emit(
                 op.label()
             ),
         ),
-        _ => (
-            String::new(),
-            usize::MAX,
-            quote!(GET),
-            "/".to_string(),
-            String::new(),
-        ),
+        _ => (0, usize::MAX, quote!(GET), "/".to_string(), String::new()),
     };
     let errors = errors.into_tokens();
     let span = func.sig.fn_token.span();
@@ -287,7 +281,7 @@ fn emit(
         #[allow(non_camel_case_types, dead_code)]
         #vis struct #marker {}
         impl ::contract_runtime::__private::Operation for #marker {
-            const SPEC: &'static str = #spec_key;
+            const SPEC_ID: u64 = #spec_id;
             const INDEX: usize = #index;
             const METHOD: ::contract_runtime::__private::MethodFilter = ::contract_runtime::__private::MethodFilter::#method;
             const PATH: &'static str = #path;

@@ -17,6 +17,15 @@ pub struct Loaded {
     pub tracking: TokenStream,
 }
 
+impl Loaded {
+    /// `Operation::SPEC_ID`: FNV-1a of `key`, the same in every invocation of every process.
+    pub fn spec_id(&self) -> u64 {
+        self.key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+}
+
 /// Loads the crate's spec, or the one named by `explicit` (relative to the crate root).
 pub fn load(explicit: Option<&syn::LitStr>) -> Result<Loaded, syn::Error> {
     let span = explicit.map_or_else(Span::call_site, |l| l.span());

@@ -86,15 +86,22 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
     };
     let handlers = &input.handlers;
+    let routes = quote! {
+        #( .route(
+            <#handlers as ::contract_runtime::__private::Operation>::PATH,
+            ::contract_runtime::__private::on(
+                <#handlers as ::contract_runtime::__private::Operation>::METHOD,
+                #handlers,
+            ),
+        ) )*
+    };
+    // `build`'s first argument takes the router type the caller expects, so the state type is
+    // known before the handlers are (see `__private::build`).
     let router = quote! {
-        ::contract_runtime::__private::Router::new()
-            #( .route(
-                <#handlers as ::contract_runtime::__private::Operation>::PATH,
-                ::contract_runtime::__private::on(
-                    <#handlers as ::contract_runtime::__private::Operation>::METHOD,
-                    #handlers,
-                ),
-            ) )*
+        ::contract_runtime::__private::build(
+            ::contract_runtime::__private::Router::new(),
+            |router| router #routes,
+        )
     };
     let Some(spec) = spec else {
         let errors = errors.into_tokens();
@@ -109,17 +116,31 @@ pub fn expand(input: TokenStream) -> TokenStream {
             problem,
         );
     }
-    let key = &loaded.key;
+    let spec_id = loaded.spec_id();
     let n = spec.operations.len();
     let h = handlers.len();
     let display = spec.root_display();
-    let per_handler = handlers.iter().map(|handler| {
-        let name = quote!(#handler).to_string().replace(' ', "");
+    let names: Vec<String> = handlers
+        .iter()
+        .map(|handler| quote!(#handler).to_string().replace(' ', ""))
+        .collect();
+    let names_joined = names.join("\n");
+    // Room for the longest message, its note and every name (a longer one is cut cleanly).
+    let cap = 2048 + display.len() + names_joined.len() + 4 * h;
+    // One const checks every binding; the arm of the first bad handler carries its span, so the
+    // error points at it (rustc reports a failing const at the call its panic comes from).
+    let arms = handlers.iter().zip(&names).enumerate().map(|(i, (handler, name))| {
         let other_spec = format!(
             "handler `{name}` is bound to an operation of another spec than this `routes!` (`{display}`)\nhelp: give the handler and `routes!` the same `spec = \"…\"`"
         );
         quote_spanned! {handler.span()=>
-            const _: () = __c::check_binding::<#handler>(#key, &COUNTS, #other_spec);
+            #i => __c::binding_failed::<#cap>(
+                PROBLEMS[#i],
+                #other_spec,
+                <#handler as __c::Operation>::DUPLICATE,
+                &PROBLEMS,
+                #names_joined,
+            ),
         }
     });
     let coverage = if input.partial {
@@ -148,7 +169,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
         let cap = header.len() + footer.len() + messages.iter().map(String::len).sum::<usize>();
         quote_spanned! {Span::call_site()=>
             const _: () = __c::check_coverage::<#cap>(
-                &COUNTS, &[#(#messages),*], #header, #footer, POISONED,
+                &COUNTS, &[#(#messages),*], #header, #footer, SKIP_COVERAGE,
             );
         }
     };
@@ -156,25 +177,37 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let bundle = load::bundle_json(&loaded.spec, spec);
     let bundle: &str = &bundle;
     // The user's crate decides: `cfg!` expands in its build, not in the macro's.
-    let router = quote! {{
-        let router = #router;
-        if ::core::cfg!(debug_assertions) {
-            router.layer(::contract_runtime::ContractLayer::new(
-                ::contract_runtime::SpecBundle::__from_static(#bundle),
-            ).validate_responses(true))
-        } else {
-            router
-        }
-    }};
+    let router = quote! {
+        ::contract_runtime::__private::build(
+            ::contract_runtime::__private::Router::new(),
+            |router| {
+                let router = router #routes;
+                if ::core::cfg!(debug_assertions) {
+                    router.layer(::contract_runtime::ContractLayer::new(
+                        ::contract_runtime::SpecBundle::__from_static(#bundle),
+                    ).validate_responses(true))
+                } else {
+                    router
+                }
+            },
+        )
+    };
     quote! {{
         #tracking
         #errors
         const _: () = {
             use ::contract_runtime::__private as __c;
             const INDEXES: [usize; #h] = [#(<#handlers as __c::Operation>::INDEX),*];
+            const SPEC_IDS: [u64; #h] = [#(<#handlers as __c::Operation>::SPEC_ID),*];
+            const PROBLEMS: [u8; #h] = __c::binding_problems::<#h, #n>(&INDEXES, &SPEC_IDS, #spec_id);
+            const FIRST_PROBLEM: usize = __c::first_problem(&PROBLEMS);
             const COUNTS: [u8; #n] = __c::count_bindings::<#n>(&INDEXES);
-            const POISONED: bool = __c::any_unbound(&INDEXES);
-            #(#per_handler)*
+            // Unbound handlers were reported by `#[contract]`, bad bindings just above.
+            const SKIP_COVERAGE: bool = FIRST_PROBLEM != usize::MAX || __c::any_unbound(&INDEXES);
+            const _: () = match FIRST_PROBLEM {
+                #(#arms)*
+                _ => {}
+            };
             #coverage
         };
         #router

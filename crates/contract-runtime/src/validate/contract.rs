@@ -6,6 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
+use super::streaming::StreamingValidator;
+
 /// The spec as `routes!` / [`crate::spec!`] embed it (a JSON document prepared at compile time).
 #[derive(Debug, Clone, Copy)]
 pub struct SpecBundle {
@@ -24,6 +26,7 @@ pub(crate) struct Site {
     pub schema: Value,
     pub location: String,
     validator: OnceLock<Result<jsonschema::Validator, String>>,
+    streaming: OnceLock<StreamingValidator>,
 }
 
 pub(crate) struct ParamSpec {
@@ -125,6 +128,7 @@ impl Contract {
                 schema: schema.clone(),
                 location,
                 validator: OnceLock::new(),
+                streaming: OnceLock::new(),
             });
             Some(sites.len() - 1)
         };
@@ -266,6 +270,20 @@ impl Contract {
                 Vec::new()
             }
         }
+    }
+
+    /// Whether the JSON text `bytes` is valid at `site`, checked while parsing it. `false` when
+    /// it is not, or not shown to be: [`Contract::check`] on the parsed value then decides.
+    pub(crate) fn accepts(&self, site: usize, bytes: &[u8]) -> bool {
+        let Some(s) = self.sites.get(site) else {
+            return false;
+        };
+        crate::validate::count_validation();
+        s.streaming
+            .get_or_init(|| {
+                StreamingValidator::new(&s.schema, &self.defs, &|schema| self.compile(schema).ok())
+            })
+            .accepts(bytes)
     }
 
     pub(crate) fn site_location(&self, site: usize) -> &str {

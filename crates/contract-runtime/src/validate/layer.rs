@@ -11,7 +11,6 @@ use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
 use super::contract::{Contract, Media, OpSpec, SpecBundle, Violation};
@@ -125,48 +124,142 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = BoxFuture;
+    type Future = ResponseFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        // The clone that was driven to readiness serves this call.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let passthrough = |future| ResponseFuture {
+            state: State::Passthrough { future },
+        };
         if !self.config.requests && !self.config.responses {
-            return Box::pin(inner.call(request));
+            return passthrough(self.inner.call(request));
         }
         let found = request.extensions().get::<MatchedPath>().and_then(|path| {
             self.contract
                 .find_index(request.method().as_str(), path.as_str())
         });
-        let Some(index) = found else {
-            return Box::pin(inner.call(request));
+        let Some(index) = found.filter(|i| *i < self.contract.ops.len()) else {
+            return passthrough(self.inner.call(request));
         };
-        let contract = self.contract.clone();
-        let config = self.config.clone();
-        Box::pin(async move {
-            let method = request.method().clone();
-            let Some(op) = contract.ops.get(index) else {
-                return inner.call(request).await;
-            };
-            let request = if config.requests {
-                match super::request::validate(&contract, op, request, config.body_limit).await {
-                    Ok(request) => request,
-                    Err(rejection) => return Ok(rejection),
+        let check = Check {
+            contract: self.contract.clone(),
+            index,
+            is_head: request.method() == http::Method::HEAD,
+            config: self.config.clone(),
+        };
+        if !self.config.requests {
+            return ResponseFuture::checking(self.inner.call(request), check);
+        }
+        // The request body is read and validated before the handler runs: an async block.
+        // The clone that was driven to readiness serves this call.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        ResponseFuture {
+            state: State::Boxed {
+                future: Box::pin(async move {
+                    let op = &check.contract.ops[check.index];
+                    let limit = check.config.body_limit;
+                    let request =
+                        match super::request::validate(&check.contract, op, request, limit).await {
+                            Ok(request) => request,
+                            Err(rejection) => return Ok(rejection),
+                        };
+                    let future = inner.call(request);
+                    if check.config.responses {
+                        ResponseFuture::checking(future, check).await
+                    } else {
+                        future.await
+                    }
+                }),
+            },
+        }
+    }
+}
+
+/// What a response is checked against.
+struct Check {
+    contract: Arc<Contract>,
+    /// Within `contract.ops` (checked when the `Check` is made).
+    index: usize,
+    is_head: bool,
+    config: Config,
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`ContractService`]: the inner service's response, checked. Written out
+    /// rather than an `async` block so that a validated call allocates nothing for itself and
+    /// one that is not validated costs nothing.
+    pub struct ResponseFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        Passthrough { #[pin] future: F },
+        Calling { #[pin] future: F, check: Option<Check> },
+        Reading { reader: BodyReader, parts: Option<http::response::Parts>, check: Option<Check> },
+        Boxed { future: BoxFuture },
+        Done,
+    }
+}
+
+impl<F> ResponseFuture<F> {
+    fn checking(future: F, check: Check) -> Self {
+        ResponseFuture {
+            state: State::Calling {
+                future,
+                check: Some(check),
+            },
+        }
+    }
+}
+
+impl<F> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let state = self.as_mut().project().state;
+            let next = match state.project() {
+                StateProj::Passthrough { future } => return future.poll(cx),
+                StateProj::Boxed { future } => return future.as_mut().poll(cx),
+                StateProj::Calling { future, check } => {
+                    let Ok(response) = std::task::ready!(future.poll(cx));
+                    let Some(check) = check.take() else {
+                        return Poll::Ready(Ok(response));
+                    };
+                    let (parts, body) = response.into_parts();
+                    State::Reading {
+                        reader: BodyReader::new(body, RESPONSE_LIMIT),
+                        parts: Some(parts),
+                        check: Some(check),
+                    }
                 }
-            } else {
-                request
+                StateProj::Reading {
+                    reader,
+                    parts,
+                    check,
+                } => {
+                    let read = std::task::ready!(reader.poll_read(cx));
+                    let (Some(parts), Some(check)) = (parts.take(), check.take()) else {
+                        panic!("`ResponseFuture` polled after it completed");
+                    };
+                    self.as_mut().project().state.set(State::Done);
+                    return Poll::Ready(Ok(check_response(&check, parts, read)));
+                }
+                StateProj::Done => panic!("`ResponseFuture` polled after it completed"),
             };
-            let is_head = method == http::Method::HEAD;
-            let response = inner.call(request).await?;
-            if !config.responses {
-                return Ok(response);
-            }
-            Ok(check_response(&contract, op, response, is_head, &config).await)
-        })
+            self.as_mut().project().state.set(next);
+        }
     }
 }
 
@@ -203,46 +296,84 @@ pub(crate) fn find_media<'a>(declared: &'a [Media], actual: &str) -> Option<&'a 
         .or_else(|| declared.iter().find(|m| media_matches(&m.media, actual)))
 }
 
-/// The whole body, at most `limit` bytes (`LengthLimitError` beyond). A body sent in one frame
-/// (what `Json`, `String` and `Bytes` responses are) is handed back without copying.
-pub(crate) async fn read_body(
+type BodyError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Reads a whole body, at most `limit` bytes. A body sent in one frame (what `Json`, `String`
+/// and `Bytes` responses are) is handed back without copying.
+struct BodyReader {
     body: Body,
     limit: usize,
-) -> Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>> {
-    let mut body = http_body_util::Limited::new(body, limit);
-    let mut first = bytes::Bytes::new();
-    let mut joined: Option<bytes::BytesMut> = None;
-    while let Some(frame) = body.frame().await {
-        // Trailers are not part of what the spec describes; they are dropped as `to_bytes` does.
-        let Ok(data) = frame?.into_data() else {
-            continue;
-        };
-        match &mut joined {
-            Some(joined) => joined.extend_from_slice(&data),
-            None if first.is_empty() => first = data,
-            None => {
-                let mut both = bytes::BytesMut::from(&first[..]);
-                both.extend_from_slice(&data);
-                joined = Some(both);
-            }
+    first: bytes::Bytes,
+    joined: Option<bytes::BytesMut>,
+}
+
+/// A body over its limit (413 for a request).
+#[derive(Debug)]
+pub(crate) struct TooLarge(usize);
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the body is larger than {} bytes", self.0)
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+impl BodyReader {
+    fn new(body: Body, limit: usize) -> Self {
+        BodyReader {
+            body,
+            limit,
+            first: bytes::Bytes::new(),
+            joined: None,
         }
     }
-    Ok(joined.map_or(first, bytes::BytesMut::freeze))
+
+    fn poll_read(&mut self, cx: &mut Context<'_>) -> Poll<Result<bytes::Bytes, BodyError>> {
+        use http_body::Body as _;
+        while let Some(frame) = std::task::ready!(Pin::new(&mut self.body).poll_frame(cx)) {
+            // Trailers are not part of what the spec describes; they are dropped as `to_bytes` does.
+            let Ok(data) = frame?.into_data() else {
+                continue;
+            };
+            let read = self.joined.as_ref().map_or(self.first.len(), |j| j.len());
+            if read + data.len() > self.limit {
+                return Poll::Ready(Err(TooLarge(self.limit).into()));
+            }
+            match &mut self.joined {
+                Some(joined) => joined.extend_from_slice(&data),
+                None if self.first.is_empty() => self.first = data,
+                None => {
+                    let mut both = bytes::BytesMut::from(&self.first[..]);
+                    both.extend_from_slice(&data);
+                    self.joined = Some(both);
+                }
+            }
+        }
+        let whole = match self.joined.take() {
+            Some(joined) => joined.freeze(),
+            None => std::mem::take(&mut self.first),
+        };
+        Poll::Ready(Ok(whole))
+    }
+}
+
+/// The whole body, at most `limit` bytes (an error beyond).
+pub(crate) async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, BodyError> {
+    let mut reader = BodyReader::new(body, limit);
+    std::future::poll_fn(|cx| reader.poll_read(cx)).await
 }
 
 /// Responses larger than this are passed through unvalidated (and the skip is logged).
 const RESPONSE_LIMIT: usize = 16 * 1024 * 1024;
 
-async fn check_response(
-    contract: &Contract,
-    op: &OpSpec,
-    response: Response,
-    is_head: bool,
-    config: &Config,
+fn check_response(
+    check: &Check,
+    parts: http::response::Parts,
+    read: Result<bytes::Bytes, BodyError>,
 ) -> Response {
-    let status = response.status();
-    let (parts, body) = response.into_parts();
-    let bytes = match read_body(body, RESPONSE_LIMIT).await {
+    let op = &check.contract.ops[check.index];
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) => {
             tracing::warn!("contract: response of {} not validated: {e}", op.label());
@@ -255,17 +386,25 @@ async fn check_response(
             );
         }
     };
+    let status = parts.status;
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let violations = response_violations(contract, op, status, content_type, &bytes, is_head);
+    let violations = response_violations(
+        &check.contract,
+        op,
+        status,
+        content_type,
+        &bytes,
+        check.is_head,
+    );
     finish(
         op,
         status,
         violations,
         Response::from_parts(parts, Body::from(bytes)),
-        config,
+        &check.config,
     )
 }
 
@@ -324,7 +463,9 @@ pub(crate) fn response_violations(
             });
         }
         Some(media) => {
-            if let (Some(site), true) = (media.site, is_json(&media.media)) {
+            if let (Some(site), true) = (media.site, is_json(&media.media))
+                && !contract.accepts(site, bytes)
+            {
                 match serde_json::from_slice::<Value>(bytes) {
                     Ok(value) => violations.extend(contract.check(site, &value)),
                     Err(e) => violations.push(Violation {

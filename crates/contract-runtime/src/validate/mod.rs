@@ -3,6 +3,7 @@
 pub(crate) mod contract;
 mod layer;
 mod request;
+mod streaming;
 
 pub(crate) use layer::{is_json, response_violations};
 

@@ -102,7 +102,7 @@ pub(crate) async fn validate(
     };
     let bytes = match super::layer::read_body(body, limit).await {
         Ok(bytes) => bytes,
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+        Err(e) if e.is::<super::layer::TooLarge>() => {
             return Err(error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 &format!("the request body is larger than {limit} bytes"),

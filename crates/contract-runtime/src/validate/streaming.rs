@@ -1,0 +1,888 @@
+//! Validation while parsing: answers "is this body valid?" from the bytes, without building a
+//! `serde_json::Value` (building, then dropping, that tree is most of what validating a small
+//! body costs).
+//!
+//! A schema is compiled into nodes the walker checks itself (types, `properties`, `required`,
+//! `additionalProperties`, `items`, string enums, lengths, numeric bounds). What it does not
+//! implement is left to `jsonschema`: a string keyword such as `pattern` or `format` runs on the
+//! one scalar; any other keyword (`oneOf`, `allOf`, `uniqueItems`, …) makes its subtree
+//! *delegated*, parsed into a `Value` on its own and handed to a validator for that subschema.
+//!
+//! The walker only ever says "valid" when `jsonschema` would: where it is unsure (a float
+//! against `integer`, an integer too large for an `f64` against a bound, a repeated key) it says
+//! "not valid", and the caller then validates the `Value` with `jsonschema` as before, which
+//! gives the final verdict and the messages.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// Builds a `jsonschema` validator for a subschema (the contract attaches the `$defs` it reaches).
+pub(crate) type Compile<'a> = dyn Fn(&Value) -> Option<jsonschema::Validator> + 'a;
+
+/// A compiled schema: `nodes[0]` is the root.
+pub(crate) struct StreamingValidator {
+    nodes: Vec<Node>,
+}
+
+enum Node {
+    /// `true`, or only annotations: anything goes.
+    Any,
+    /// `false`.
+    Never,
+    /// Parsed into a `Value` and validated by `jsonschema`.
+    Delegated(jsonschema::Validator),
+    Checked(Box<Checked>),
+    /// Filled in once the `$ref`'d definition is compiled (recursion goes through this).
+    Alias(usize),
+}
+
+const NULL: u8 = 1;
+const BOOLEAN: u8 = 2;
+const INTEGER: u8 = 4;
+const NUMBER: u8 = 8;
+const STRING: u8 = 16;
+const ARRAY: u8 = 32;
+const OBJECT: u8 = 64;
+const ALL: u8 = 127;
+
+#[derive(Default)]
+struct Checked {
+    types: u8,
+    /// `enum` whose values are all strings.
+    strings: Option<Vec<String>>,
+    min_length: u64,
+    max_length: u64,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    exclusive_minimum: Option<f64>,
+    exclusive_maximum: Option<f64>,
+    /// `pattern`, `format`, `multipleOf`, `const` and other `enum`s, run on scalars.
+    scalar: Option<jsonschema::Validator>,
+    items: Option<usize>,
+    min_items: u64,
+    max_items: u64,
+    /// Property name, its node, and its bit in the `required` mask (if required).
+    properties: Vec<(String, usize, Option<u32>)>,
+    required_mask: u64,
+    /// `additionalProperties`; `None` allows anything.
+    additional: Option<usize>,
+    min_properties: u64,
+    max_properties: u64,
+}
+
+/// Keywords that never change whether a value is valid.
+const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "$comment",
+    "contentMediaType",
+    "contentEncoding",
+];
+
+/// OpenAPI's formats for numbers and opaque strings: `jsonschema` ignores formats it does not
+/// know, and these are not among those it knows.
+const IGNORED_FORMATS: &[&str] = &[
+    "int32", "int64", "float", "double", "byte", "binary", "password",
+];
+
+/// Handed to `jsonschema` on the scalar itself.
+const SCALAR_KEYWORDS: &[&str] = &["pattern", "format", "multipleOf", "const", "enum"];
+
+impl StreamingValidator {
+    /// Compiles `schema`; `defs` are the bundle's `$defs` its `$ref`s point into.
+    pub(crate) fn new(schema: &Value, defs: &Map<String, Value>, compile: &Compile) -> Self {
+        let mut builder = Builder {
+            nodes: Vec::new(),
+            defs,
+            compiled_defs: Vec::new(),
+            compile,
+        };
+        builder.node(schema);
+        StreamingValidator {
+            nodes: builder.nodes,
+        }
+    }
+
+    /// Whether `bytes` is one JSON value that the schema accepts. `false` also when the walker
+    /// is unsure: the caller then asks `jsonschema`.
+    pub(crate) fn accepts(&self, bytes: &[u8]) -> bool {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        Seed {
+            nodes: &self.nodes,
+            node: 0,
+        }
+        .deserialize(&mut de)
+        .is_ok()
+            && de.end().is_ok()
+    }
+}
+
+struct Builder<'a> {
+    nodes: Vec<Node>,
+    defs: &'a Map<String, Value>,
+    compiled_defs: Vec<(&'a str, usize)>,
+    compile: &'a Compile<'a>,
+}
+
+impl<'a> Builder<'a> {
+    /// Compiles `schema` into a new node and returns its index.
+    fn node(&mut self, schema: &Value) -> usize {
+        let index = self.nodes.len();
+        self.nodes.push(Node::Any);
+        let node = self.build(schema);
+        self.nodes[index] = node;
+        index
+    }
+
+    fn delegate(&self, schema: &Value) -> Node {
+        match (self.compile)(schema) {
+            Some(validator) => Node::Delegated(validator),
+            // A schema `jsonschema` cannot compile is not validated on the other path either.
+            None => Node::Any,
+        }
+    }
+
+    fn build(&mut self, schema: &Value) -> Node {
+        let map = match schema {
+            Value::Bool(true) => return Node::Any,
+            Value::Bool(false) => return Node::Never,
+            Value::Object(map) => map,
+            _ => return self.delegate(schema),
+        };
+        let understood = |key: &str| {
+            ANNOTATIONS.contains(&key)
+                || SCALAR_KEYWORDS.contains(&key)
+                || key.starts_with("x-")
+                || matches!(
+                    key,
+                    "type"
+                        | "minLength"
+                        | "maxLength"
+                        | "minimum"
+                        | "maximum"
+                        | "exclusiveMinimum"
+                        | "exclusiveMaximum"
+                        | "items"
+                        | "minItems"
+                        | "maxItems"
+                        | "properties"
+                        | "required"
+                        | "additionalProperties"
+                        | "minProperties"
+                        | "maxProperties"
+                )
+        };
+        if let Some(target) = map.get("$ref") {
+            let alone = map
+                .keys()
+                .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()));
+            return match target.as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
+                Some(key) if alone => self.reference(key, schema),
+                _ => self.delegate(schema),
+            };
+        }
+        if !map.keys().all(|k| understood(k)) {
+            return self.delegate(schema);
+        }
+        match self.checked(map) {
+            Some(checked) => Node::Checked(Box::new(checked)),
+            None => self.delegate(schema),
+        }
+    }
+
+    fn reference(&mut self, key: &str, schema: &Value) -> Node {
+        if let Some(&(_, node)) = self.compiled_defs.iter().find(|(k, _)| *k == key) {
+            return Node::Alias(node);
+        }
+        let Some((key, def)) = self.defs.get_key_value(key) else {
+            return self.delegate(schema);
+        };
+        let index = self.nodes.len();
+        self.nodes.push(Node::Any);
+        self.compiled_defs.push((key.as_str(), index));
+        let node = self.build(def);
+        self.nodes[index] = node;
+        Node::Alias(index)
+    }
+
+    /// The keywords the walker checks itself; `None` where a value is of a form it does not
+    /// handle (the node is then delegated).
+    fn checked(&mut self, map: &Map<String, Value>) -> Option<Checked> {
+        let mut c = Checked {
+            types: ALL,
+            max_length: u64::MAX,
+            max_items: u64::MAX,
+            max_properties: u64::MAX,
+            ..Checked::default()
+        };
+        if let Some(types) = map.get("type") {
+            c.types = match types {
+                Value::String(t) => type_bit(t)?,
+                Value::Array(ts) => ts
+                    .iter()
+                    .try_fold(0, |bits, t| Some(bits | type_bit(t.as_str()?)?))?,
+                _ => return None,
+            };
+            // `integer` values are numbers too.
+            if c.types & NUMBER != 0 {
+                c.types |= INTEGER;
+            }
+        }
+        let count = |key: &str, default: u64| match map.get(key) {
+            None => Some(default),
+            Some(v) => v.as_u64(),
+        };
+        c.min_length = count("minLength", 0)?;
+        c.max_length = count("maxLength", u64::MAX)?;
+        c.min_items = count("minItems", 0)?;
+        c.max_items = count("maxItems", u64::MAX)?;
+        c.min_properties = count("minProperties", 0)?;
+        c.max_properties = count("maxProperties", u64::MAX)?;
+        let bound = |key: &str| match map.get(key) {
+            None => Some(None),
+            Some(v) => exact_f64(v).map(Some),
+        };
+        c.minimum = bound("minimum")?;
+        c.maximum = bound("maximum")?;
+        c.exclusive_minimum = bound("exclusiveMinimum")?;
+        c.exclusive_maximum = bound("exclusiveMaximum")?;
+        match map.get("enum") {
+            Some(Value::Array(values)) if values.iter().all(Value::is_string) => {
+                c.strings = Some(
+                    values
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect(),
+                );
+            }
+            _ => {}
+        }
+        // `enum` and `const` reach arrays and objects too, which the walker does not build.
+        let whole_value =
+            map.contains_key("const") || map.contains_key("enum") && c.strings.is_none();
+        if whole_value && c.types & (ARRAY | OBJECT) != 0 {
+            return None;
+        }
+        let scalar: Map<String, Value> = map
+            .iter()
+            .filter(|(k, v)| match k.as_str() {
+                "enum" => c.strings.is_none(),
+                "format" => !v.as_str().is_some_and(|f| IGNORED_FORMATS.contains(&f)),
+                k => SCALAR_KEYWORDS.contains(&k),
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !scalar.is_empty() {
+            c.scalar = Some((self.compile)(&Value::Object(scalar))?);
+        }
+        if let Some(items) = map.get("items") {
+            if !items.is_object() && !items.is_boolean() {
+                return None;
+            }
+            c.items = Some(self.node(items));
+        }
+        let mut required: Vec<&str> = match map.get("required") {
+            None => Vec::new(),
+            Some(Value::Array(names)) => names.iter().map(Value::as_str).collect::<Option<_>>()?,
+            Some(_) => return None,
+        };
+        required.sort_unstable();
+        required.dedup();
+        // Keys are counted as they come; a repeated key would count twice where `jsonschema`
+        // counts it once, so a lower bound on properties is left to it.
+        if required.len() > 64 || c.min_properties > 0 {
+            return None;
+        }
+        if let Some(extra) = map.get("additionalProperties") {
+            c.additional = Some(self.node(extra));
+        }
+        match map.get("properties") {
+            None => {}
+            Some(Value::Object(props)) => {
+                for (name, schema) in props {
+                    let node = self.node(schema);
+                    c.properties.push((name.clone(), node, None));
+                }
+            }
+            Some(_) => return None,
+        }
+        for (bit, name) in required.into_iter().enumerate() {
+            let bit = bit as u32;
+            c.required_mask |= 1 << bit;
+            match c.properties.iter_mut().find(|(n, _, _)| n == name) {
+                Some((_, _, slot)) => *slot = Some(bit),
+                // Required but not declared: its value is an additional property's.
+                None => {
+                    let node = match c.additional {
+                        Some(node) => node,
+                        None => {
+                            self.nodes.push(Node::Any);
+                            self.nodes.len() - 1
+                        }
+                    };
+                    c.properties.push((name.to_string(), node, Some(bit)));
+                }
+            }
+        }
+        c.properties.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Some(c)
+    }
+}
+
+fn type_bit(name: &str) -> Option<u8> {
+    Some(match name {
+        "null" => NULL,
+        "boolean" => BOOLEAN,
+        "integer" => INTEGER,
+        "number" => NUMBER,
+        "string" => STRING,
+        "array" => ARRAY,
+        "object" => OBJECT,
+        _ => return None,
+    })
+}
+
+/// A bound as an `f64`, when that is exact (so comparisons agree with `jsonschema`'s).
+fn exact_f64(v: &Value) -> Option<f64> {
+    let n = v.as_number()?;
+    if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+        return Some(f);
+    }
+    let i = n
+        .as_i64()
+        .or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok()))?;
+    (i.unsigned_abs() <= 1 << 53).then_some(i as f64)
+}
+
+/// The walker's only error: "not shown valid" (the message is never read).
+#[derive(Debug)]
+struct Rejected;
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not shown valid")
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+impl de::Error for Rejected {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Rejected
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Seed<'v> {
+    nodes: &'v [Node],
+    node: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let mut node = self.node;
+        // Aliases form chains at most as long as the `$defs` they pass through.
+        for _ in 0..=self.nodes.len() {
+            match self.nodes.get(node) {
+                Some(Node::Alias(next)) => node = *next,
+                Some(Node::Any) => return IgnoredAny::deserialize(deserializer).map(drop),
+                Some(Node::Never) | None => return Err(de::Error::custom(Rejected)),
+                Some(Node::Delegated(validator)) => {
+                    let value = Value::deserialize(deserializer)?;
+                    return if validator.is_valid(&value) {
+                        Ok(())
+                    } else {
+                        Err(de::Error::custom(Rejected))
+                    };
+                }
+                Some(Node::Checked(checked)) => {
+                    return deserializer.deserialize_any(Walk {
+                        nodes: self.nodes,
+                        checked,
+                    });
+                }
+            }
+        }
+        Err(de::Error::custom(Rejected))
+    }
+}
+
+use serde::Deserialize;
+
+struct Walk<'v> {
+    nodes: &'v [Node],
+    checked: &'v Checked,
+}
+
+fn verdict<E: de::Error>(ok: bool) -> Result<(), E> {
+    if ok { Ok(()) } else { Err(E::custom(Rejected)) }
+}
+
+impl Walk<'_> {
+    fn scalar(&self, value: impl FnOnce() -> Value) -> bool {
+        self.checked
+            .scalar
+            .as_ref()
+            .is_none_or(|v| v.is_valid(&value()))
+    }
+
+    /// `scalar` on a string, through a buffer kept per thread rather than a new `String`.
+    fn string_scalar(&self, v: &str) -> bool {
+        thread_local! {
+            static SCRATCH: RefCell<Value> = const { RefCell::new(Value::String(String::new())) };
+        }
+        let Some(validator) = &self.checked.scalar else {
+            return true;
+        };
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut value) => {
+                if let Value::String(buffer) = &mut *value {
+                    buffer.clear();
+                    buffer.push_str(v);
+                } else {
+                    *value = Value::String(v.to_string());
+                }
+                validator.is_valid(&value)
+            }
+            Err(_) => validator.is_valid(&Value::String(v.to_string())),
+        })
+    }
+
+    fn in_bounds(&self, n: f64) -> bool {
+        let c = self.checked;
+        c.minimum.is_none_or(|m| n >= m)
+            && c.maximum.is_none_or(|m| n <= m)
+            && c.exclusive_minimum.is_none_or(|m| n > m)
+            && c.exclusive_maximum.is_none_or(|m| n < m)
+    }
+
+    fn has_bounds(&self) -> bool {
+        let c = self.checked;
+        c.minimum.is_some()
+            || c.maximum.is_some()
+            || c.exclusive_minimum.is_some()
+            || c.exclusive_maximum.is_some()
+    }
+
+    fn integer<E: de::Error>(&self, value: Value, exact: Option<f64>) -> Result<(), E> {
+        let c = self.checked;
+        let in_bounds = match exact {
+            Some(n) => self.in_bounds(n),
+            None => !self.has_bounds(),
+        };
+        verdict(c.types & INTEGER != 0 && c.strings.is_none() && in_bounds && self.scalar(|| value))
+    }
+}
+
+/// An integer as an `f64`, when that is exact.
+fn exact_int(i: i128) -> Option<f64> {
+    (i.unsigned_abs() <= 1 << 53).then_some(i as f64)
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        let c = self.checked;
+        verdict(c.types & NULL != 0 && c.strings.is_none() && self.scalar(|| Value::Null))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        let c = self.checked;
+        verdict(c.types & BOOLEAN != 0 && c.strings.is_none() && self.scalar(|| Value::Bool(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.integer(Value::from(v), exact_int(i128::from(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.integer(Value::from(v), exact_int(i128::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        let c = self.checked;
+        // `1.0` is an integer to JSON Schema; the walker leaves that case to `jsonschema`.
+        verdict(
+            c.types & NUMBER != 0
+                && c.strings.is_none()
+                && self.in_bounds(v)
+                && self.scalar(|| Value::from(v)),
+        )
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        let c = self.checked;
+        let fits = || {
+            if c.min_length == 0 && c.max_length == u64::MAX {
+                return true;
+            }
+            let chars = v.chars().count() as u64;
+            chars >= c.min_length && chars <= c.max_length
+        };
+        verdict(
+            c.types & STRING != 0
+                && c.strings.as_ref().is_none_or(|s| s.iter().any(|s| s == v))
+                && fits()
+                && self.string_scalar(v),
+        )
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let c = self.checked;
+        if c.types & ARRAY == 0 || c.strings.is_some() {
+            return Err(de::Error::custom(Rejected));
+        }
+        let seed = Seed {
+            nodes: self.nodes,
+            node: c.items.unwrap_or(usize::MAX),
+        };
+        let mut count = 0u64;
+        loop {
+            let more = match c.items {
+                Some(_) => seq.next_element_seed(seed)?.is_some(),
+                None => seq.next_element::<IgnoredAny>()?.is_some(),
+            };
+            if !more {
+                break;
+            }
+            count += 1;
+        }
+        verdict(count >= c.min_items && count <= c.max_items)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let c = self.checked;
+        if c.types & OBJECT == 0 || c.strings.is_some() {
+            return Err(de::Error::custom(Rejected));
+        }
+        let mut seen = 0u64;
+        let mut count = 0u64;
+        while let Some(found) = map.next_key_seed(Key(&c.properties))? {
+            count += 1;
+            let node = match found {
+                Some(i) => {
+                    let (_, node, bit) = &c.properties[i];
+                    if let Some(bit) = bit {
+                        seen |= 1 << bit;
+                    }
+                    Some(*node)
+                }
+                None => c.additional,
+            };
+            match node {
+                Some(node) => map.next_value_seed(Seed {
+                    nodes: self.nodes,
+                    node,
+                })?,
+                None => drop(map.next_value::<IgnoredAny>()?),
+            }
+        }
+        verdict(
+            seen & c.required_mask == c.required_mask
+                && count >= c.min_properties
+                && count <= c.max_properties,
+        )
+    }
+}
+
+/// Finds an object key among the declared properties (sorted by name), without allocating.
+struct Key<'v>(&'v [(String, usize, Option<u32>)]);
+
+impl<'de> DeserializeSeed<'de> for Key<'_> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key<'_> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+        // Most objects declare a handful of properties: a scan comparing lengths first beats
+        // a binary search's string comparisons there.
+        if self.0.len() <= 16 {
+            let v = v.as_bytes();
+            return Ok(self.0.iter().position(|(name, _, _)| {
+                let name = name.as_bytes();
+                name.len() == v.len() && name.first() == v.first() && name == v
+            }));
+        }
+        Ok(self
+            .0
+            .binary_search_by(|(name, _, _)| name.as_str().cmp(v))
+            .ok())
+    }
+}
+
+#[cfg(test)]
+mod tests_support {
+    use serde_json::{Value, json};
+
+    use crate::validate::contract::{Contract, SpecBundle};
+
+    /// A contract whose one site is `schema`, with `defs` as the bundle's `$defs`.
+    pub(crate) fn contract(schema: Value, defs: Value) -> std::sync::Arc<Contract> {
+        let bundle = json!({
+            "$defs": defs,
+            "operations": [{
+                "method": "GET",
+                "path": "/x",
+                "responses": {"200": {"content": {"application/json": {"schema": schema}}}}
+            }]
+        });
+        let text: &'static str = Box::leak(bundle.to_string().into_boxed_str());
+        Contract::new(SpecBundle::__from_static(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::tests_support::contract;
+    use super::*;
+
+    /// The walker's verdict on each text, after asserting it never accepts what `jsonschema`
+    /// rejects.
+    fn verdicts(schema: Value, defs: Value, texts: &[&str]) -> Vec<(bool, bool)> {
+        let c = contract(schema, defs);
+        texts
+            .iter()
+            .map(|text| {
+                let fast = c.accepts(0, text.as_bytes());
+                let full =
+                    serde_json::from_str::<Value>(text).is_ok_and(|v| c.check(0, &v).is_empty());
+                assert!(
+                    !fast || full,
+                    "the walker accepted {text}, jsonschema does not"
+                );
+                (fast, full)
+            })
+            .collect()
+    }
+
+    /// Asserts the walker and `jsonschema` agree on each `(text, valid)`.
+    fn agree(schema: Value, defs: Value, cases: &[(&str, bool)]) {
+        let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
+        for ((text, valid), (fast, full)) in cases.iter().zip(verdicts(schema, defs, &texts)) {
+            assert_eq!(full, *valid, "jsonschema on {text}");
+            assert_eq!(fast, *valid, "walker on {text}");
+        }
+    }
+
+    fn pet() -> Value {
+        json!({
+            "type": "object",
+            "required": ["id", "name", "status"],
+            "properties": {
+                "id": {"type": "integer", "format": "int64", "minimum": 1},
+                "name": {"type": "string", "minLength": 1, "maxLength": 5, "pattern": "^[a-zé]+$"},
+                "status": {"type": "string", "enum": ["available", "sold"]},
+                "tag": {"type": ["string", "null"]},
+                "weight": {"type": "number", "exclusiveMinimum": 0},
+                "secret": false,
+                "born": {"type": "string", "format": "date"}
+            },
+            "description": "a pet",
+            "x-internal": true
+        })
+    }
+
+    #[test]
+    fn objects_types_enums_lengths_bounds_and_string_keywords() {
+        agree(
+            pet(),
+            json!({}),
+            &[
+                (r#"{"id": 1, "name": "rex", "status": "sold"}"#, true),
+                (
+                    r#"{"id": 1, "name": "rex", "status": "sold", "tag": null, "weight": 0.5, "other": [1]}"#,
+                    true,
+                ),
+                (
+                    r#"{"id": 1, "name": "éé", "status": "sold", "born": "2024-02-29"}"#,
+                    true,
+                ),
+                (r#"{"id": 1, "name": "rex"}"#, false),
+                (r#"{"id": 0, "name": "rex", "status": "sold"}"#, false),
+                (r#"{"id": -3, "name": "rex", "status": "sold"}"#, false),
+                (r#"{"id": "1", "name": "rex", "status": "sold"}"#, false),
+                (r#"{"id": 1, "name": "", "status": "sold"}"#, false),
+                (r#"{"id": 1, "name": "éééééé", "status": "sold"}"#, false),
+                (r#"{"id": 1, "name": "Rex", "status": "sold"}"#, false),
+                (r#"{"id": 1, "name": "rex", "status": "lost"}"#, false),
+                (
+                    r#"{"id": 1, "name": "rex", "status": "sold", "tag": 3}"#,
+                    false,
+                ),
+                (
+                    r#"{"id": 1, "name": "rex", "status": "sold", "weight": 0}"#,
+                    false,
+                ),
+                (
+                    r#"{"id": 1, "name": "rex", "status": "sold", "secret": "x"}"#,
+                    false,
+                ),
+                (
+                    r#"{"id": 1, "name": "rex", "status": "sold", "born": "2023-02-29"}"#,
+                    false,
+                ),
+                (r#"[{"id": 1, "name": "rex", "status": "sold"}]"#, false),
+                ("null", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn malformed_text_is_never_accepted() {
+        agree(
+            json!(true),
+            json!({}),
+            &[
+                ("{}", true),
+                ("{", false),
+                ("{} {}", false),
+                ("", false),
+                ("[1,]", false),
+            ],
+        );
+        agree(json!(false), json!({}), &[("{}", false), ("1", false)]);
+    }
+
+    #[test]
+    fn references_recursion_arrays_and_additional_properties() {
+        let defs = json!({
+            "Tree": {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": false,
+                "properties": {
+                    "name": {"type": "string"},
+                    "children": {"type": "array", "items": {"$ref": "#/$defs/Tree"}, "maxItems": 2}
+                }
+            },
+            "Alias": {"$ref": "#/$defs/Tree", "description": "the same"}
+        });
+        agree(
+            json!({"type": "array", "items": {"$ref": "#/$defs/Alias"}, "minItems": 1}),
+            defs,
+            &[
+                (r#"[{"name": "a"}]"#, true),
+                (
+                    r#"[{"name": "a", "children": [{"name": "b", "children": []}]}]"#,
+                    true,
+                ),
+                ("[]", false),
+                (
+                    r#"[{"name": "a", "children": [{"name": "b", "x": 1}]}]"#,
+                    false,
+                ),
+                (r#"[{"name": "a", "children": [{}]}]"#, false),
+                (
+                    r#"[{"name": "a", "children": [{"name": "b"}, {"name": "c"}, {"name": "d"}]}]"#,
+                    false,
+                ),
+            ],
+        );
+        agree(
+            json!({"type": "object", "required": ["k"], "additionalProperties": {"type": "integer"}}),
+            json!({}),
+            &[
+                (r#"{"k": 1, "j": 2}"#, true),
+                (r#"{"k": "1"}"#, false),
+                (r#"{"j": 1}"#, false),
+                ("{}", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn what_the_walker_does_not_implement_is_delegated() {
+        let one_of = json!({
+            "type": "object",
+            "properties": {
+                "v": {"oneOf": [{"type": "integer"}, {"type": "string", "maxLength": 2}]},
+                "u": {"type": "array", "uniqueItems": true},
+                "e": {"enum": [1, "a", null]},
+                "c": {"const": {"a": 1}},
+                "m": {"type": "number", "multipleOf": 0.5}
+            }
+        });
+        agree(
+            one_of,
+            json!({}),
+            &[
+                (
+                    r#"{"v": 1, "u": [1, 2], "e": null, "c": {"a": 1}, "m": 1.5}"#,
+                    true,
+                ),
+                (r#"{"v": "ab", "e": "a"}"#, true),
+                (r#"{"v": "abc"}"#, false),
+                (r#"{"v": 1.5}"#, false),
+                (r#"{"u": [1, 1]}"#, false),
+                (r#"{"e": 2}"#, false),
+                (r#"{"c": {"a": 2}}"#, false),
+                (r#"{"m": 1.25}"#, false),
+            ],
+        );
+    }
+
+    #[test]
+    fn unsure_cases_are_left_to_jsonschema() {
+        // `1.0` is an integer, a repeated key counts once, and 2^63 - 1 is not exact as an
+        // `f64`: the walker says "not shown valid", `jsonschema` decides.
+        let v = verdicts(
+            json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}, "maxProperties": 1}),
+            json!({}),
+            &[
+                r#"{"n": 1.0}"#,
+                r#"{"n": 1, "n": 2}"#,
+                r#"{"n": 9223372036854775807}"#,
+            ],
+        );
+        assert_eq!(v, [(false, true), (false, true), (false, true)]);
+        // A bound that is not exact as an `f64` leaves the whole subschema to `jsonschema`.
+        agree(
+            json!({"type": "integer", "maximum": 9223372036854775807_u64}),
+            json!({}),
+            &[
+                ("9223372036854775807", true),
+                ("9223372036854775808", false),
+                ("1.0", true),
+            ],
+        );
+        // Large integers without bounds, and bounds on floats, are exact.
+        agree(
+            json!({"type": "array", "items": {"type": "number", "maximum": 1.5}}),
+            json!({}),
+            &[
+                ("[18446744073709551615]", false),
+                ("[-9007199254740992, 1.5]", true),
+            ],
+        );
+    }
+}

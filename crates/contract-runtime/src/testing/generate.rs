@@ -136,9 +136,17 @@ pub(crate) fn valid(contract: &Contract, schema: &Value, rng: &mut Rng, depth: u
     match main_type(contract, schema) {
         "integer" => {
             let (lo, hi) = int_bounds(map);
-            let v = lo + rng.below((hi - lo).clamp(0, 1000) as u64 + 1) as i64;
+            // Bounds may be anywhere in `i64` (`int64` schemas state its limits).
+            let v = lo
+                .saturating_add(rng.below(hi.saturating_sub(lo).clamp(0, 1000) as u64 + 1) as i64);
             match map.get("multipleOf").and_then(Value::as_i64) {
-                Some(m) if m > 0 => json!((v / m).max(lo.div_euclid(m) + 1) * m),
+                Some(m) if m > 0 => {
+                    json!(
+                        (v / m)
+                            .max(lo.div_euclid(m).saturating_add(1))
+                            .saturating_mul(m)
+                    )
+                }
                 _ => json!(v),
             }
         }
@@ -184,7 +192,7 @@ fn int_bounds(map: &Map<String, Value>) -> (i64, i64) {
     let lo = map
         .get("exclusiveMinimum")
         .and_then(Value::as_i64)
-        .map_or(lo, |e| e + 1);
+        .map_or(lo, |e| e.saturating_add(1));
     let hi = map
         .get("maximum")
         .and_then(Value::as_i64)
@@ -192,7 +200,7 @@ fn int_bounds(map: &Map<String, Value>) -> (i64, i64) {
     let hi = map
         .get("exclusiveMaximum")
         .and_then(Value::as_i64)
-        .map_or(hi, |e| e - 1);
+        .map_or(hi, |e| e.saturating_sub(1));
     (lo, hi.max(lo))
 }
 

@@ -15,7 +15,7 @@
 //! }
 //! ```
 
-mod generate;
+pub(crate) mod generate;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -2,7 +2,7 @@
 //! validator per schema, compiled on first use and kept.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -26,7 +26,7 @@ pub(crate) struct Site {
     pub schema: Value,
     pub location: String,
     validator: OnceLock<Result<jsonschema::Validator, String>>,
-    streaming: OnceLock<StreamingValidator>,
+    streaming: OnceLock<Option<StreamingValidator>>,
 }
 
 pub(crate) struct ParamSpec {
@@ -86,6 +86,8 @@ pub struct Contract {
     defs: Map<String, Value>,
     /// Path template → (method, operation index): looked up without allocating.
     by_route: HashMap<String, Vec<(String, usize)>>,
+    /// Validators of the subschemas walkers delegate, by the subschema's JSON text.
+    shared: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
 }
 
 impl std::fmt::Debug for Contract {
@@ -222,6 +224,7 @@ impl Contract {
             sites,
             defs,
             by_route,
+            shared: Mutex::new(HashMap::new()),
         }
     }
 
@@ -281,9 +284,24 @@ impl Contract {
         crate::validate::count_validation();
         s.streaming
             .get_or_init(|| {
-                StreamingValidator::new(&s.schema, &self.defs, &|schema| self.compile(schema).ok())
+                StreamingValidator::new(&s.schema, &self.defs, &|schema| {
+                    self.shared_validator(schema)
+                })
             })
-            .accepts(bytes)
+            .as_ref()
+            .is_some_and(|walker| walker.accepts(bytes))
+    }
+
+    /// A validator for a subschema, shared between the sites whose walkers delegate it.
+    fn shared_validator(&self, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
+        let key = schema.to_string();
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(validator) = shared.get(&key) {
+            return Some(validator.clone());
+        }
+        let validator = Arc::new(self.compile(schema).ok()?);
+        shared.insert(key, validator.clone());
+        Some(validator)
     }
 
     pub(crate) fn site_location(&self, site: usize) -> &str {
@@ -316,26 +334,7 @@ impl Contract {
     /// The schema with the `$defs` it reaches, compiled for JSON Schema 2020-12. Patterns use
     /// the `regex` engine (linear time), so a spec's pattern cannot hang a request.
     fn compile(&self, schema: &Value) -> Result<jsonschema::Validator, String> {
-        let mut reached = BTreeSet::new();
-        let mut stack = vec![schema];
-        while let Some(v) = stack.pop() {
-            match v {
-                Value::Object(m) => {
-                    if let Some(key) = m
-                        .get("$ref")
-                        .and_then(Value::as_str)
-                        .and_then(|r| r.strip_prefix("#/$defs/"))
-                        && reached.insert(key.to_string())
-                        && let Some(def) = self.defs.get(key)
-                    {
-                        stack.push(def);
-                    }
-                    stack.extend(m.values());
-                }
-                Value::Array(a) => stack.extend(a.iter()),
-                _ => {}
-            }
-        }
+        let reached = reached_defs(schema, &self.defs);
         let mut root = match schema {
             Value::Object(m) => m.clone(),
             other => {
@@ -346,7 +345,7 @@ impl Contract {
         };
         let defs: Map<String, Value> = reached
             .into_iter()
-            .filter_map(|k| self.defs.get(&k).map(|d| (k, d.clone())))
+            .filter_map(|k| self.defs.get(k).map(|d| (k.to_string(), d.clone())))
             .collect();
         root.insert("$defs".into(), Value::Object(defs));
         jsonschema::options()
@@ -356,6 +355,34 @@ impl Contract {
             .build(&Value::Object(root))
             .map_err(|e| e.to_string())
     }
+}
+
+/// The keys of the `$defs` that `schema` reaches, directly or through other definitions.
+pub(crate) fn reached_defs<'a>(
+    schema: &'a Value,
+    defs: &'a Map<String, Value>,
+) -> BTreeSet<&'a str> {
+    let mut reached = BTreeSet::new();
+    let mut stack = vec![schema];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                if let Some(key) = m
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/$defs/"))
+                    && let Some((key, def)) = defs.get_key_value(key)
+                    && reached.insert(key.as_str())
+                {
+                    stack.push(def);
+                }
+                stack.extend(m.values());
+            }
+            Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    reached
 }
 
 impl Site {

@@ -151,7 +151,9 @@ pub(crate) async fn validate(
             None,
         ));
     };
-    if let (Some(site), true) = (media.site, is_json(&media.media)) {
+    if let (Some(site), true) = (media.site, is_json(&media.media))
+        && !contract.accepts(site, &bytes)
+    {
         let value: Value = match serde_json::from_slice(&bytes) {
             Ok(v) => v,
             Err(e) => {

@@ -41,6 +41,8 @@ pub(crate) struct ParamSpec {
 pub(crate) struct Media {
     pub example: Option<Value>,
     pub media: String,
+    /// `application/json` or `…+json`: its bodies are validated as JSON.
+    pub is_json: bool,
     pub site: Option<usize>,
 }
 
@@ -85,7 +87,7 @@ pub struct Contract {
     pub(crate) sites: Vec<Site>,
     defs: Map<String, Value>,
     /// Path template → (method, operation index): looked up without allocating.
-    by_route: HashMap<String, Vec<(String, usize)>>,
+    by_route: HashMap<String, Vec<(String, usize)>, Fnv>,
     /// Validators of the subschemas walkers delegate, by the subschema's JSON text.
     shared: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
 }
@@ -170,6 +172,7 @@ impl Contract {
                             .map(|(media, entry)| Media {
                                 example: entry.get("example").filter(|e| !e.is_null()).cloned(),
                                 media: media.clone(),
+                                is_json: crate::validate::is_json(media),
                                 site: add_site(
                                     &entry["schema"],
                                     format!("{label}: {what} {media}"),
@@ -212,7 +215,7 @@ impl Contract {
                 responses,
             });
         }
-        let mut by_route: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+        let mut by_route: HashMap<String, Vec<(String, usize)>, Fnv> = HashMap::default();
         for (i, op) in ops.iter().enumerate() {
             by_route
                 .entry(op.path.clone())
@@ -354,6 +357,33 @@ impl Contract {
             .should_validate_formats(true)
             .build(&Value::Object(root))
             .map_err(|e| e.to_string())
+    }
+}
+
+/// FNV-1a, for the route table: looked up on every request with a short path, where SipHash's
+/// setup dominates, and keyed by the spec's own paths (no untrusted keys are inserted).
+#[derive(Default, Clone, Copy)]
+struct Fnv;
+
+struct FnvHasher(u64);
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 

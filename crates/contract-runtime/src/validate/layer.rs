@@ -290,6 +290,10 @@ pub(crate) fn is_json(media: &str) -> bool {
 }
 
 pub(crate) fn find_media<'a>(declared: &'a [Media], actual: &str) -> Option<&'a Media> {
+    // The response's `Content-Type` is most often the declared media type, spelled the same.
+    if let Some(same) = declared.iter().find(|m| m.media == actual) {
+        return Some(same);
+    }
     declared
         .iter()
         .find(|m| media_matches(&m.media, actual) && !m.media.contains('*'))
@@ -463,7 +467,7 @@ pub(crate) fn response_violations(
             });
         }
         Some(media) => {
-            if let (Some(site), true) = (media.site, is_json(&media.media))
+            if let (Some(site), true) = (media.site, media.is_json)
                 && !contract.accepts(site, bytes)
             {
                 match serde_json::from_slice::<Value>(bytes) {

@@ -8,7 +8,7 @@ use http::{StatusCode, header};
 use serde_json::Value;
 
 use super::contract::{Contract, OpSpec, Violation};
-use super::layer::{error_response, find_media, is_json};
+use super::layer::{error_response, find_media};
 
 pub(crate) async fn validate(
     contract: &Contract,
@@ -151,7 +151,7 @@ pub(crate) async fn validate(
             None,
         ));
     };
-    if let (Some(site), true) = (media.site, is_json(&media.media))
+    if let (Some(site), true) = (media.site, media.is_json)
         && !contract.accepts(site, &bytes)
     {
         let value: Value = match serde_json::from_slice(&bytes) {

@@ -178,7 +178,11 @@ impl StreamingValidator {
     /// Whether `bytes` is one JSON value that the schema accepts. `false` also when the walker
     /// is unsure: the caller then asks `jsonschema`.
     pub(crate) fn accepts(&self, bytes: &[u8]) -> bool {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
+        // UTF-8 checked once for the whole text rather than string by string.
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
         Seed {
             nodes: &self.nodes,
             node: 0,

@@ -1,7 +1,8 @@
 //! What response validation costs, as ratios in one run (`cargo bench -p contract-tests --bench
 //! validation`): plain axum, the layer with validation off (what a release build would pay if
 //! it kept the layer: `routes!` does not even add it there), the layer validating (debug
-//! builds), and the bare `jsonschema` validation of the same body (the floor).
+//! builds), and the bare `jsonschema` validation of the same body, parsed (the floor) and from
+//! its bytes (what the layer did before it validated while parsing).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -116,6 +117,11 @@ fn bench(c: &mut Criterion) {
         group.bench_function(BenchmarkId::from_parameter("bare jsonschema"), |b| {
             b.iter(|| validator.is_valid(&value))
         });
+        // What validating a body cost before the layer validated while parsing.
+        let text = serde_json::to_vec(&value).unwrap();
+        group.bench_function(BenchmarkId::from_parameter("parse + jsonschema"), |b| {
+            b.iter(|| validator.is_valid(&serde_json::from_slice::<Value>(&text).unwrap()))
+        });
         group.finish();
     }
 }
@@ -211,6 +217,7 @@ fn main() {
             "layer, validation off",
             "layer, validating",
             "bare jsonschema",
+            "parse + jsonschema",
         ] {
             if let Some(t) = mean(group, name) {
                 println!(

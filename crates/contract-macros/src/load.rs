@@ -151,3 +151,50 @@ pub fn bundle_json(cell: &SpecCell, spec: &Spec) -> Arc<str> {
         })
         .clone()
 }
+
+/// The bundle as a raw string literal (`r#"…"#`): a megabyte of JSON is full of quotes, which
+/// an ordinary literal escapes in the macro and rustc unescapes again.
+pub fn bundle_literal(json: &str) -> proc_macro2::Literal {
+    let hashes = longest_hash_run_after_quote(json) + 1;
+    let fence = "#".repeat(hashes);
+    let raw = format!("r{fence}\"{json}\"{fence}");
+    // A bare carriage return cannot stand in a raw string; serde_json never writes one, but the
+    // escaped form stays correct whatever the text.
+    match raw.parse::<proc_macro2::Literal>() {
+        Ok(literal) if !json.contains('\r') => literal,
+        _ => proc_macro2::Literal::string(json),
+    }
+}
+
+/// The longest run of `#` right after a `"` in `text`.
+fn longest_hash_run_after_quote(text: &str) -> usize {
+    text.split('"')
+        .skip(1)
+        .map(|after| after.bytes().take_while(|b| *b == b'#').count())
+        .max()
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_literals_fence_past_every_quote_hash_run() {
+        assert_eq!(longest_hash_run_after_quote(r#"{"a":"b"}"#), 0);
+        assert_eq!(
+            longest_hash_run_after_quote(r###"{"a":"#b", "c":"##"}"###),
+            2
+        );
+        for text in [r#"{"a":"b"}"#, r###"{"a":"#b ## "## x"}"###, "", "plain"] {
+            let literal = bundle_literal(text).to_string();
+            let parsed: syn::LitStr = syn::parse_str(&literal).unwrap();
+            assert_eq!(parsed.value(), text, "{literal}");
+        }
+        let with_cr = bundle_literal("a\rb").to_string();
+        assert_eq!(
+            syn::parse_str::<syn::LitStr>(&with_cr).unwrap().value(),
+            "a\rb"
+        );
+    }
+}

@@ -129,17 +129,14 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let cap = 2048 + display.len() + names_joined.len() + 4 * h;
     // One const checks every binding; the arm of the first bad handler carries its span, so the
     // error points at it (rustc reports a failing const at the call its panic comes from).
-    let arms = handlers.iter().zip(&names).enumerate().map(|(i, (handler, name))| {
-        let other_spec = format!(
-            "handler `{name}` is bound to an operation of another spec than this `routes!` (`{display}`)\nhelp: give the handler and `routes!` the same `spec = \"…\"`"
-        );
+    let arms = handlers.iter().enumerate().map(|(i, handler)| {
         quote_spanned! {handler.span()=>
             #i => __c::binding_failed::<#cap>(
-                PROBLEMS[#i],
-                #other_spec,
+                #i,
+                SPEC,
                 <#handler as __c::Operation>::DUPLICATE,
                 &PROBLEMS,
-                #names_joined,
+                NAMES,
             ),
         }
     });
@@ -203,6 +200,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
             const COUNTS: [u8; #n] = __c::count_bindings::<#n>(&INDEXES);
             // Unbound handlers were reported by `#[contract]`, bad bindings just above.
             const SKIP_COVERAGE: bool = FIRST_PROBLEM != usize::MAX || __c::any_unbound(&INDEXES);
+            // Written once: an arm per handler refers to them.
+            const NAMES: &str = #names_joined;
+            const SPEC: &str = #display;
             const _: () = match FIRST_PROBLEM {
                 #(#arms)*
                 _ => {}

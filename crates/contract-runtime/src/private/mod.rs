@@ -130,24 +130,37 @@ pub const fn first_problem(problems: &[u8]) -> usize {
 
 /// Fails compilation at the handler whose match arm `routes!` spanned on it. One const fails
 /// once, so the message names the other handlers with a problem (`names` is the list as written,
-/// one per line).
+/// one per line; `spec` the spec as `routes!` shows it).
 #[track_caller]
 pub const fn binding_failed<const CAP: usize>(
-    problem: u8,
-    other_spec: &str,
+    handler: usize,
+    spec: &str,
     duplicate: &str,
     problems: &[u8],
     names: &str,
 ) {
     let mut buf = [0u8; CAP];
-    let message = if problem == OTHER_SPEC {
-        other_spec
-    } else {
-        duplicate
-    };
-    let mut len = append(&mut buf, 0, message);
-    let first = first_problem(problems);
     let names = names.as_bytes();
+    let mut len = 0;
+    if handler < problems.len() && problems[handler] == OTHER_SPEC {
+        let (start, end) = nth_line(names, handler);
+        len = append(&mut buf, len, "handler `");
+        len = append_bytes(&mut buf, len, names, start, end);
+        len = append(
+            &mut buf,
+            len,
+            "` is bound to an operation of another spec than this `routes!` (`",
+        );
+        len = append(&mut buf, len, spec);
+        len = append(
+            &mut buf,
+            len,
+            "`)\nhelp: give the handler and `routes!` the same `spec = \"…\"`",
+        );
+    } else {
+        len = append(&mut buf, len, duplicate);
+    }
+    let first = first_problem(problems);
     let (mut start, mut i, mut others) = (0, 0, 0);
     let mut at = 0;
     while at <= names.len() {
@@ -171,6 +184,26 @@ pub const fn binding_failed<const CAP: usize>(
         len = append(&mut buf, len, "`");
     }
     panic!("{}", report_str(&buf, len));
+}
+
+/// Where line `n` of `text` starts and ends.
+const fn nth_line(text: &[u8], n: usize) -> (usize, usize) {
+    let (mut start, mut line, mut at) = (0, 0, 0);
+    while at < text.len() {
+        if text[at] == b'\n' {
+            if line == n {
+                return (start, at);
+            }
+            line += 1;
+            start = at + 1;
+        }
+        at += 1;
+    }
+    if line == n {
+        (start, text.len())
+    } else {
+        (text.len(), text.len())
+    }
 }
 
 /// Fails compilation, listing the operations without a handler, when there are any (and no
@@ -281,6 +314,20 @@ mod tests {
         assert_eq!(first_problem(&[0, 0]), usize::MAX);
         // An index past the spec's operations (a stale marker) is not counted, not a panic.
         assert_eq!(binding_problems::<1, 1>(&[5], &[SPEC], SPEC), [0]);
+    }
+
+    #[test]
+    fn lines_are_found_by_number() {
+        let names = b"get_pet\nlist_pets\nadd_pet";
+        let line = |n| {
+            let (start, end) = nth_line(names, n);
+            std::str::from_utf8(&names[start..end]).unwrap()
+        };
+        assert_eq!(
+            [line(0), line(1), line(2), line(3)],
+            ["get_pet", "list_pets", "add_pet", ""]
+        );
+        assert_eq!(nth_line(b"", 0), (0, 0));
     }
 
     #[test]

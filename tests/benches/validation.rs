@@ -1,17 +1,20 @@
 //! What response validation costs, as ratios in one run (`cargo bench -p contract-tests --bench
-//! validation`): plain axum, the layer with validation off (what a release build would pay if
-//! it kept the layer: `routes!` does not even add it there), the layer validating (debug
-//! builds), and the bare `jsonschema` validation of the same body, parsed (the floor) and from
-//! its bytes (what the layer did before it validated while parsing).
+//! validation`): plain axum; the layer with validation off (what a release build would pay if
+//! it kept the layer: `routes!` does not even add it there); validating as debug builds do,
+//! through `ContractLayer` on a router built by hand and through `routes!`, whose handlers are
+//! each checked against their own operation; and the bare `jsonschema` validation of the same
+//! body, parsed (the floor) and from its bytes (what the layer did before it validated while
+//! parsing).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::{Path, Query};
 use axum::http::Request;
 use axum::routing::get;
-use contract_runtime::ContractLayer;
+use contract_runtime::{ContractLayer, contract};
 use criterion::{BenchmarkId, Criterion};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -37,19 +40,44 @@ fn pet_schema() -> Value {
     })
 }
 
+#[contract("showPet", spec = "specs/runtime.yaml")]
+async fn show_pet(Path(_pet_id): Path<i64>) -> axum::Json<Value> {
+    axum::Json(pet(0))
+}
+
+#[contract("listPets", spec = "specs/runtime.yaml")]
+async fn list_pets(Query(_query): Query<Value>) -> axum::Json<Value> {
+    axum::Json(Value::Array((0..1000).map(pet).collect()))
+}
+
 /// Handlers build their bodies (as real ones do) rather than capture them: tower clones a
 /// service per call, and a captured 1000-item body would be deep-copied each time.
 fn router(layer: Option<ContractLayer>) -> Router {
     let app = Router::new()
-        .route("/pets/{petId}", get(|| async { axum::Json(pet(0)) }))
-        .route(
-            "/pets",
-            get(|| async { axum::Json((0..1000).map(pet).collect::<Vec<_>>()) }),
-        );
+        .route("/pets/{petId}", get(show_pet))
+        .route("/pets", get(list_pets));
     match layer {
         Some(layer) => app.layer(layer),
         None => app,
     }
+}
+
+fn debug_routes(spec: contract_runtime::SpecBundle) -> Router {
+    use contract_runtime::__private::{MethodFilter, Operation, RouteContract};
+    let contract = RouteContract::<true>::new(spec);
+    Router::new()
+        .route(
+            <show_pet as Operation>::PATH,
+            contract.on(MethodFilter::GET, show_pet, <show_pet as Operation>::INDEX),
+        )
+        .route(
+            <list_pets as Operation>::PATH,
+            contract.on(
+                MethodFilter::GET,
+                list_pets,
+                <list_pets as Operation>::INDEX,
+            ),
+        )
 }
 
 fn bench(c: &mut Criterion) {
@@ -68,6 +96,10 @@ fn bench(c: &mut Criterion) {
             "layer, validating",
             router(Some(ContractLayer::new(spec).validate_responses(true))),
         ),
+        // The same handlers as `routes!` mounts them in a debug build: each wrapped with its
+        // operation, no layer. (Its expansion, written out: `routes!` validates where the crate
+        // using it has `debug_assertions`, which a bench build has not.)
+        ("routes!, validating", debug_routes(spec)),
     ];
     let floor = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
@@ -216,6 +248,7 @@ fn main() {
         for name in [
             "layer, validation off",
             "layer, validating",
+            "routes!, validating",
             "bare jsonschema",
             "parse + jsonschema",
         ] {

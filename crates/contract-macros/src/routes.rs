@@ -86,6 +86,19 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
     };
     let handlers = &input.handlers;
+    // Where the spec loaded, each handler is mounted wrapped: `contract.on` checks its
+    // responses against its operation in builds with `debug_assertions`.
+    let validated_routes = quote! {
+        #( .route(
+            <#handlers as ::contract_runtime::__private::Operation>::PATH,
+            ::contract_runtime::__private::on_validated(
+                &contract,
+                <#handlers as ::contract_runtime::__private::Operation>::METHOD,
+                #handlers,
+                <#handlers as ::contract_runtime::__private::Operation>::INDEX,
+            ),
+        ) )*
+    };
     let routes = quote! {
         #( .route(
             <#handlers as ::contract_runtime::__private::Operation>::PATH,
@@ -177,14 +190,11 @@ pub fn expand(input: TokenStream) -> TokenStream {
         ::contract_runtime::__private::build(
             ::contract_runtime::__private::Router::new(),
             |router| {
-                let router = router #routes;
-                if ::core::cfg!(debug_assertions) {
-                    router.layer(::contract_runtime::ContractLayer::new(
-                        ::contract_runtime::SpecBundle::__from_static(#bundle),
-                    ).validate_responses(true))
-                } else {
-                    router
-                }
+                const VALIDATE: bool = ::core::cfg!(debug_assertions);
+                let contract = ::contract_runtime::__private::RouteContract::<VALIDATE>::new(
+                    ::contract_runtime::SpecBundle::__from_static(#bundle),
+                );
+                router #validated_routes
             },
         )
     };

@@ -39,8 +39,10 @@ mod validate;
 
 pub use responses::{Body, ResponseVariant, Responses};
 pub use schema::{Field, MapKey, Schema, Shape};
+#[doc(hidden)]
+pub use validate::ResponseOutput;
 pub use validate::{
-    Contract, ContractLayer, ContractService, OnViolation, SpecBundle, Violation,
+    Contract, ContractLayer, ContractService, OnViolation, ResponseFuture, SpecBundle, Violation,
     validations_performed,
 };
 

@@ -26,6 +26,7 @@ pub trait ProbeFallback {
 }
 
 impl<T: ?Sized> ProbeFallback for Probe<T> {}
+pub use crate::validate::{RouteContract, Validated, on_validated};
 pub use axum::routing::{MethodFilter, on};
 
 /// `routes!`' router: `build(Router::new(), |router| router.route(…)…)`. Its first argument is

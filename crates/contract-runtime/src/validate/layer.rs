@@ -28,7 +28,7 @@ pub enum OnViolation {
 }
 
 #[derive(Debug, Clone)]
-struct Config {
+pub(crate) struct Config {
     responses: bool,
     requests: bool,
     on_violation: OnViolation,
@@ -57,15 +57,23 @@ pub struct ContractLayer {
     config: Config,
 }
 
+impl Config {
+    /// What `routes!` validates: responses, a violation answered with a 500.
+    pub(crate) const ROUTES: Config = Config {
+        responses: true,
+        requests: false,
+        on_violation: OnViolation::Respond,
+        body_limit: 2 * 1024 * 1024,
+    };
+}
+
 impl ContractLayer {
     pub fn new(spec: SpecBundle) -> Self {
         ContractLayer {
             contract: Contract::new(spec),
             config: Config {
                 responses: cfg!(debug_assertions),
-                requests: false,
-                on_violation: OnViolation::Respond,
-                body_limit: 2 * 1024 * 1024,
+                ..Config::ROUTES
             },
         }
     }
@@ -112,7 +120,7 @@ pub struct ContractService<S> {
     config: Config,
 }
 
-type BoxFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+type BoxFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 
 impl<S> tower_service::Service<Request> for ContractService<S>
 where
@@ -131,9 +139,7 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let passthrough = |future| ResponseFuture {
-            state: State::Passthrough { future },
-        };
+        let passthrough = ResponseFuture::passthrough;
         if !self.config.requests && !self.config.responses {
             return passthrough(self.inner.call(request));
         }
@@ -165,14 +171,15 @@ where
                     let request =
                         match super::request::validate(&check.contract, op, request, limit).await {
                             Ok(request) => request,
-                            Err(rejection) => return Ok(rejection),
+                            Err(rejection) => return rejection,
                         };
                     let future = inner.call(request);
-                    if check.config.responses {
+                    let Ok(response) = if check.config.responses {
                         ResponseFuture::checking(future, check).await
                     } else {
                         future.await
-                    }
+                    };
+                    response
                 }),
             },
         }
@@ -180,18 +187,48 @@ where
 }
 
 /// What a response is checked against.
-struct Check {
-    contract: Arc<Contract>,
+pub(crate) struct Check {
+    pub contract: Arc<Contract>,
     /// Within `contract.ops` (checked when the `Check` is made).
-    index: usize,
-    is_head: bool,
-    config: Config,
+    pub index: usize,
+    pub is_head: bool,
+    pub config: Config,
+}
+
+/// What the wrapped future yields: a tower service's `Result<Response, Infallible>`, or an
+/// axum handler's `Response`.
+pub trait ResponseOutput {
+    #[doc(hidden)]
+    fn into_response(self) -> Response;
+    #[doc(hidden)]
+    fn from_response(response: Response) -> Self;
+}
+
+impl ResponseOutput for Response {
+    fn into_response(self) -> Response {
+        self
+    }
+
+    fn from_response(response: Response) -> Self {
+        response
+    }
+}
+
+impl ResponseOutput for Result<Response, Infallible> {
+    fn into_response(self) -> Response {
+        let Ok(response) = self;
+        response
+    }
+
+    fn from_response(response: Response) -> Self {
+        Ok(response)
+    }
 }
 
 pin_project_lite::pin_project! {
-    /// The future of [`ContractService`]: the inner service's response, checked. Written out
-    /// rather than an `async` block so that a validated call allocates nothing for itself and
-    /// one that is not validated costs nothing.
+    /// The future of [`ContractService`] (and of a handler `routes!` mounts): the inner
+    /// response, checked. Written out rather than an `async` block so that a validated call
+    /// allocates nothing for itself and one that is not validated costs nothing.
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
@@ -210,7 +247,13 @@ pin_project_lite::pin_project! {
 }
 
 impl<F> ResponseFuture<F> {
-    fn checking(future: F, check: Check) -> Self {
+    pub(crate) fn passthrough(future: F) -> Self {
+        ResponseFuture {
+            state: State::Passthrough { future },
+        }
+    }
+
+    pub(crate) fn checking(future: F, check: Check) -> Self {
         ResponseFuture {
             state: State::Calling {
                 future,
@@ -220,22 +263,25 @@ impl<F> ResponseFuture<F> {
     }
 }
 
-impl<F> Future for ResponseFuture<F>
+impl<F, O> Future for ResponseFuture<F>
 where
-    F: Future<Output = Result<Response, Infallible>>,
+    F: Future<Output = O>,
+    O: ResponseOutput,
 {
-    type Output = Result<Response, Infallible>;
+    type Output = O;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         loop {
             let state = self.as_mut().project().state;
             let next = match state.project() {
                 StateProj::Passthrough { future } => return future.poll(cx),
-                StateProj::Boxed { future } => return future.as_mut().poll(cx),
+                StateProj::Boxed { future } => {
+                    return future.as_mut().poll(cx).map(O::from_response);
+                }
                 StateProj::Calling { future, check } => {
-                    let Ok(response) = std::task::ready!(future.poll(cx));
+                    let response = std::task::ready!(future.poll(cx)).into_response();
                     let Some(check) = check.take() else {
-                        return Poll::Ready(Ok(response));
+                        return Poll::Ready(O::from_response(response));
                     };
                     let (parts, body) = response.into_parts();
                     State::Reading {
@@ -254,7 +300,7 @@ where
                         panic!("`ResponseFuture` polled after it completed");
                     };
                     self.as_mut().project().state.set(State::Done);
-                    return Poll::Ready(Ok(check_response(&check, parts, read)));
+                    return Poll::Ready(O::from_response(check_response(&check, parts, read)));
                 }
                 StateProj::Done => panic!("`ResponseFuture` polled after it completed"),
             };

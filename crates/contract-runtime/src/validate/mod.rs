@@ -1,6 +1,7 @@
 //! Run-time validation: [`ContractLayer`] checks what the compiler cannot see, the values.
 
 pub(crate) mod contract;
+mod handler;
 mod layer;
 mod request;
 mod streaming;
@@ -10,7 +11,8 @@ pub(crate) use layer::{is_json, response_violations};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use contract::{Contract, SpecBundle, Violation};
-pub use layer::{ContractLayer, ContractService, OnViolation};
+pub use handler::{RouteContract, Validated, on_validated};
+pub use layer::{ContractLayer, ContractService, OnViolation, ResponseFuture, ResponseOutput};
 
 static VALIDATIONS: AtomicU64 = AtomicU64::new(0);
 

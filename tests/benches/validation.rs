@@ -63,17 +63,23 @@ fn router(layer: Option<ContractLayer>) -> Router {
 }
 
 fn debug_routes(spec: contract_runtime::SpecBundle) -> Router {
-    use contract_runtime::__private::{MethodFilter, Operation, RouteContract};
+    use contract_runtime::__private::{Operation, RouteContract, on_validated};
     let contract = RouteContract::<true>::new(spec);
     Router::new()
         .route(
             <show_pet as Operation>::PATH,
-            contract.on(MethodFilter::GET, show_pet, <show_pet as Operation>::INDEX),
+            on_validated(
+                &contract,
+                <show_pet as Operation>::METHOD,
+                show_pet,
+                <show_pet as Operation>::INDEX,
+            ),
         )
         .route(
             <list_pets as Operation>::PATH,
-            contract.on(
-                MethodFilter::GET,
+            on_validated(
+                &contract,
+                <list_pets as Operation>::METHOD,
                 list_pets,
                 <list_pets as Operation>::INDEX,
             ),

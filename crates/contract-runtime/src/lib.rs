@@ -73,7 +73,8 @@ pub use contract_macros::contract;
 ///
 /// Fails to compile when an operation of the spec has no handler (each missing one is listed
 /// with the signature it expects) unless `partial` is given, and when two handlers are bound
-/// to one operation.
+/// to one operation. In builds with `debug_assertions` (of the crate using it) each handler's
+/// responses are validated against its operation, as [`ContractLayer`] does.
 pub use contract_macros::routes;
 
 /// Derives [`trait@Schema`]: the type's wire shape, honouring serde's attributes. A type named

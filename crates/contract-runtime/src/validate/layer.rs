@@ -37,7 +37,8 @@ pub(crate) struct Config {
 
 /// Validates the responses (and, when asked, the requests) of a router against the spec.
 ///
-/// `routes!` adds it by itself in builds with `debug_assertions`. For a router built by hand:
+/// `routes!` validates its handlers' responses by itself in builds with `debug_assertions`
+/// (each handler checked against its own operation). For a router built by hand:
 ///
 /// ```ignore
 /// use contract_runtime::{ContractLayer, OnViolation};

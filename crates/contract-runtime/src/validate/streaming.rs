@@ -847,6 +847,33 @@ mod tests {
     }
 
     #[test]
+    fn cut_and_corrupted_bodies_never_panic_nor_pass_wrongly() {
+        let c = contract(pet(), json!({}));
+        let text = r#"{"id": 12, "name": "r\u00e9x", "status": "sold", "tag": null, "weight": 1e3, "x": [[{}], "\"", -0.5]}"#;
+        let deep = "[".repeat(5000) + &"]".repeat(5000);
+        let mut inputs: Vec<Vec<u8>> = (0..text.len())
+            .map(|n| text.as_bytes()[..n].to_vec())
+            .collect();
+        for (i, b) in text.bytes().enumerate() {
+            for replacement in [b'"', b'{', b'}', b'\\', b'0', 0xff, b' '] {
+                if b != replacement {
+                    let mut bytes = text.as_bytes().to_vec();
+                    bytes[i] = replacement;
+                    inputs.push(bytes);
+                }
+            }
+        }
+        inputs.push(deep.into_bytes());
+        for bytes in &inputs {
+            let fast = c.accepts(0, bytes);
+            let full =
+                serde_json::from_slice::<Value>(bytes).is_ok_and(|v| c.check(0, &v).is_empty());
+            assert!(!fast || full, "accepted {}", String::from_utf8_lossy(bytes));
+        }
+        assert!(c.accepts(0, text.as_bytes()));
+    }
+
+    #[test]
     fn malformed_text_is_never_accepted() {
         agree(
             json!(true),

@@ -382,7 +382,12 @@ impl BodyReader {
 
     fn poll_read(&mut self, cx: &mut Context<'_>) -> Poll<Result<bytes::Bytes, BodyError>> {
         use http_body::Body as _;
-        while let Some(frame) = std::task::ready!(Pin::new(&mut self.body).poll_frame(cx)) {
+        // A body that knows it has ended (a `Json` one, after its one frame) is not polled
+        // again just to hear so.
+        while !self.body.is_end_stream() {
+            let Some(frame) = std::task::ready!(Pin::new(&mut self.body).poll_frame(cx)) else {
+                break;
+            };
             // Trailers are not part of what the spec describes; they are dropped as `to_bytes` does.
             let Ok(data) = frame?.into_data() else {
                 continue;

@@ -34,9 +34,11 @@ pub(crate) type Compile<'a> = dyn Fn(&Value) -> Option<Arc<jsonschema::Validator
 const MAX_DELEGATED: usize = 32;
 const MAX_DELEGATED_COST: usize = 256;
 
-/// A compiled schema: `nodes[0]` is the root.
+/// A compiled schema: `nodes[0]` is the root as written.
 pub(crate) struct StreamingValidator {
     nodes: Vec<Node>,
+    /// Where the walk starts (node 0, or the definition it refers to).
+    root: usize,
 }
 
 enum Node {
@@ -172,7 +174,37 @@ impl StreamingValidator {
                 };
             }
         }
-        Some(StreamingValidator { nodes })
+        // Point every reference past `$ref` aliases, so the walk does not follow them.
+        let target = |nodes: &[Node], mut i: usize| {
+            for _ in 0..nodes.len() {
+                match nodes.get(i) {
+                    Some(Node::Alias(next)) => i = *next,
+                    _ => break,
+                }
+            }
+            i
+        };
+        for at in 0..nodes.len() {
+            let Node::Checked(checked) = &nodes[at] else {
+                continue;
+            };
+            let properties: Vec<usize> = checked
+                .properties
+                .iter()
+                .map(|p| target(&nodes, p.1))
+                .collect();
+            let items = checked.items.map(|i| target(&nodes, i));
+            let additional = checked.additional.map(|i| target(&nodes, i));
+            if let Node::Checked(checked) = &mut nodes[at] {
+                for (property, node) in checked.properties.iter_mut().zip(properties) {
+                    property.1 = node;
+                }
+                checked.items = items;
+                checked.additional = additional;
+            }
+        }
+        let root = target(&nodes, 0);
+        Some(StreamingValidator { nodes, root })
     }
 
     /// Whether `bytes` is one JSON value that the schema accepts. `false` also when the walker
@@ -185,7 +217,7 @@ impl StreamingValidator {
         let mut de = serde_json::Deserializer::from_str(text);
         Seed {
             nodes: &self.nodes,
-            node: 0,
+            node: self.root,
         }
         .deserialize(&mut de)
         .is_ok()

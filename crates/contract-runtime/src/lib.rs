@@ -52,10 +52,10 @@ pub use validate::{
 ///
 /// ```ignore
 /// #[contract("listPets")]
-/// async fn list_pets() -> Json<Vec<Pet>> { … }
+/// async fn list_pets() -> Json<Vec<Pet>> { /* … */ }
 ///
 /// #[contract("GET /pets/{petId}", spec = "api/v2.yaml")]
-/// async fn show_pet(Path(pet_id): Path<i64>) -> Json<Pet> { … }
+/// async fn show_pet(Path(pet_id): Path<i64>) -> Json<Pet> { /* … */ }
 /// ```
 ///
 /// The fn is kept exactly as written. An unknown operation is an error on the string, with

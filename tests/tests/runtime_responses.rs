@@ -38,9 +38,20 @@ async fn show_pet_31(Path(pet_id): Path<i64>) -> impl IntoResponse {
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, Value) {
+    send(app, Request::get(uri)).await
+}
+
+async fn head(app: &axum::Router, uri: &str) -> StatusCode {
+    send(app, Request::head(uri)).await.0
+}
+
+async fn send(
+    app: &axum::Router,
+    request: axum::http::request::Builder,
+) -> (StatusCode, String, Value) {
     let response = app
         .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .oneshot(request.body(Body::empty()).unwrap())
         .await
         .unwrap();
     let status = response.status();
@@ -96,13 +107,19 @@ async fn debug_builds_catch_invalid_responses_and_release_builds_pass_them_throu
         let text = get(&app, "/pets/4").await;
         let write_only = get(&app, "/pets/5").await;
         let exclusive = get(&app, "/pets/6").await;
+        // A HEAD response sends no body, so only its status and media type are checked.
+        assert_eq!(head(&app, "/pets/1").await, StatusCode::OK);
+        assert_eq!(head(&app, "/pets/2").await, StatusCode::OK);
+        let head_teapot = head(&app, "/pets/3").await;
         if cfg!(debug_assertions) {
+            assert_eq!(head_teapot, StatusCode::INTERNAL_SERVER_ERROR);
             assert_violation(&enum_broken, 200, "/status", "enum");
             assert_violation(&teapot, 202, "", "status");
             assert_violation(&text, 200, "", "content-type");
             assert_violation(&write_only, 200, "/secret", "writeOnly");
             assert_violation(&exclusive, 200, "/weight", "exclusiveMinimum");
         } else {
+            assert_eq!(head_teapot, StatusCode::ACCEPTED);
             assert_eq!(enum_broken.0, StatusCode::OK);
             assert_eq!(
                 enum_broken.2["status"], "sold-out",

@@ -12,8 +12,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query};
+use axum::handler::Handler;
 use axum::http::Request;
 use axum::routing::get;
+use contract_runtime::__private::{Operation, RouteContract, on_validated};
 use contract_runtime::{ContractLayer, contract};
 use criterion::{BenchmarkId, Criterion};
 use http_body_util::BodyExt;
@@ -63,27 +65,21 @@ fn router(layer: Option<ContractLayer>) -> Router {
 }
 
 fn debug_routes(spec: contract_runtime::SpecBundle) -> Router {
-    use contract_runtime::__private::{Operation, RouteContract, on_validated};
     let contract = RouteContract::<true>::new(spec);
-    Router::new()
-        .route(
-            <show_pet as Operation>::PATH,
-            on_validated(
-                &contract,
-                <show_pet as Operation>::METHOD,
-                show_pet,
-                <show_pet as Operation>::INDEX,
-            ),
-        )
-        .route(
-            <list_pets as Operation>::PATH,
-            on_validated(
-                &contract,
-                <list_pets as Operation>::METHOD,
-                list_pets,
-                <list_pets as Operation>::INDEX,
-            ),
-        )
+    let router = mount::<show_pet, _, _>(Router::new(), &contract, show_pet);
+    mount::<list_pets, _, _>(router, &contract, list_pets)
+}
+
+/// One route as `routes!` writes it for the handler whose marker type is `Op`.
+fn mount<Op: Operation, H: Handler<T, ()>, T: 'static>(
+    router: Router,
+    contract: &RouteContract<true>,
+    handler: H,
+) -> Router {
+    router.route(
+        Op::PATH,
+        on_validated(contract, Op::METHOD, handler, Op::INDEX),
+    )
 }
 
 fn bench(c: &mut Criterion) {

@@ -240,14 +240,11 @@ impl Sweep {
         }
         let mut built = self.assemble(index, &values);
         if let Some((required, content)) = &op.body {
-            let chosen = content
-                .iter()
-                .find(|m| crate::validate::is_json(&m.media))
-                .or_else(|| {
-                    content
-                        .iter()
-                        .find(|m| m.media.starts_with("application/x-www-form-urlencoded"))
-                });
+            let chosen = content.iter().find(|m| m.is_json).or_else(|| {
+                content
+                    .iter()
+                    .find(|m| m.media.starts_with("application/x-www-form-urlencoded"))
+            });
             if let Some(media) = chosen
                 && (*required || rng.coin())
             {
@@ -294,7 +291,7 @@ impl Sweep {
             }
         }
         if let Some((_, content)) = &op.body
-            && let Some(media) = content.iter().find(|m| crate::validate::is_json(&m.media))
+            && let Some(media) = content.iter().find(|m| m.is_json)
         {
             let mut built = self.assemble(index, &valid);
             built.body = Some((

@@ -512,32 +512,22 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        let mut node = self.node;
-        // Aliases form chains at most as long as the `$defs` they pass through.
-        for _ in 0..=self.nodes.len() {
-            match self.nodes.get(node) {
-                Some(Node::Alias(next)) => node = *next,
-                Some(Node::Any) => return IgnoredAny::deserialize(deserializer).map(drop),
-                Some(Node::Never | Node::Pending(_)) | None => {
-                    return Err(de::Error::custom(Rejected));
-                }
-                Some(Node::Delegated(validator)) => {
-                    let value = Value::deserialize(deserializer)?;
-                    return if validator.is_valid(&value) {
-                        Ok(())
-                    } else {
-                        Err(de::Error::custom(Rejected))
-                    };
-                }
-                Some(Node::Checked(checked)) => {
-                    return deserializer.deserialize_any(Walk {
-                        nodes: self.nodes,
-                        checked,
-                    });
-                }
+        match self.nodes.get(self.node) {
+            Some(Node::Any) => IgnoredAny::deserialize(deserializer).map(drop),
+            Some(Node::Delegated(validator)) => {
+                let value = Value::deserialize(deserializer)?;
+                verdict(validator.is_valid(&value))
+            }
+            Some(Node::Checked(checked)) => deserializer.deserialize_any(Walk {
+                nodes: self.nodes,
+                checked,
+            }),
+            // Aliases are resolved when the walker is built; one left is a cycle of `$ref`s
+            // with nothing else in it, which `jsonschema` decides.
+            Some(Node::Never | Node::Pending(_) | Node::Alias(_)) | None => {
+                Err(de::Error::custom(Rejected))
             }
         }
-        Err(de::Error::custom(Rejected))
     }
 }
 

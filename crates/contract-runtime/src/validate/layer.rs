@@ -721,6 +721,73 @@ mod tests {
         assert_eq!(read(&[b"01234", b"56789"], 10).unwrap(), "0123456789");
     }
 
+    /// A body whose chunks each come one poll after the last (the first too): not whole when
+    /// the handler returns.
+    struct Slow(VecDeque<&'static [u8]>, bool);
+
+    impl http_body::Body for Slow {
+        type Data = bytes::Bytes;
+        type Error = Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<bytes::Bytes>, Infallible>>> {
+            self.1 = !self.1;
+            if self.1 {
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            Poll::Ready(
+                self.0
+                    .pop_front()
+                    .map(|c| Ok(http_body::Frame::data(bytes::Bytes::from_static(c)))),
+            )
+        }
+    }
+
+    /// The response a slow body gets once checked, and how many polls that took.
+    fn check_slow(chunks: &[&'static [u8]]) -> (StatusCode, String, usize) {
+        let contract = crate::validate::streaming::tests_support::contract(
+            json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}),
+            json!({}),
+        );
+        let body = Body::new(Slow(chunks.iter().copied().collect(), false));
+        let response = Response::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .unwrap();
+        let check = Check {
+            contract,
+            index: 0,
+            is_head: false,
+            config: Config::ROUTES,
+        };
+        let mut future = std::pin::pin!(ResponseFuture::checking(
+            std::future::ready(response),
+            check
+        ));
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        for polls in 1..100 {
+            if let Poll::Ready(response) = future.as_mut().poll(&mut cx) {
+                let status = response.status();
+                let body = ready(read_body(response.into_body(), usize::MAX)).unwrap();
+                return (status, String::from_utf8_lossy(&body).into_owned(), polls);
+            }
+        }
+        panic!("the response never came");
+    }
+
+    #[test]
+    fn a_body_not_whole_when_the_handler_returns_is_read_then_checked() {
+        let (status, body, polls) = check_slow(&[b"{\"id\"", b": 7}"]);
+        assert_eq!((status, body.as_str()), (StatusCode::OK, r#"{"id": 7}"#));
+        assert!(polls > 2, "{polls} polls");
+        let (status, body, _) = check_slow(&[b"{\"id\"", b": \"7\"}"]);
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+        assert!(body.contains("/id"), "{body}");
+    }
+
     #[test]
     fn media_types_match_by_essence_and_wildcard() {
         assert!(media_matches(

@@ -750,7 +750,7 @@ impl<'de> Visitor<'de> for Key<'_> {
 }
 
 #[cfg(test)]
-mod tests_support {
+pub(crate) mod tests_support {
     use serde_json::{Value, json};
 
     use crate::validate::contract::{Contract, SpecBundle};

@@ -1,7 +1,8 @@
 //! `contract-bench gen SPEC OUT_DIR`: writes four crates with one handler per operation of
 //! SPEC (`ours`: `#[contract]` + `routes!`; `baseline`: the same handlers, no attributes;
 //! `baseline-typed`: the same with the router's state type written out; `utoipa`:
-//! `#[utoipa::path]` + `#[derive(OpenApi)]`), for `bench/compile.sh` to time.
+//! `#[utoipa::path]` + `#[derive(OpenApi)]`), for `bench/compile.sh` to time. Types and the
+//! router are in `lib.rs`, the handlers in modules of 25 (`m0.rs`, `m1.rs`, ...).
 //!
 //! `contract-bench profile SPEC`: where the macros' time goes, per stage.
 
@@ -139,6 +140,9 @@ fn signature(spec: &Spec, components: &Types, op: &Operation) -> (String, String
 
 /// The same profile for every variant: proc macros (and what they use) optimised, the setup
 /// README recommends for large specs.
+/// Handlers per module file.
+const PER_MODULE: usize = 25;
+
 const PROFILE: &str = "\n[profile.dev.build-override]\nopt-level = 3\n";
 
 fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
@@ -171,34 +175,55 @@ fn generate(spec_path: &Path, out: &Path) -> Result<(), String> {
             &|_| String::new(),
         ),
     ];
+    // Handlers live in modules of `PER_MODULE`, in operation order (which groups them by
+    // path, as services group them by resource): one file of hundreds of handlers would make
+    // every edit re-check the rest of that file (see `bench/compile.sh`).
+    let module_count = ops.len().div_ceil(PER_MODULE);
+    let prelude = "#![allow(unused_imports)]\nuse super::*;\n";
+    let preludes = [
+        format!("{prelude}use contract_runtime::contract;\n\n"),
+        format!("{prelude}\n"),
+        format!("{prelude}\n"),
+    ];
+    let mut modules: [Vec<String>; 3] = preludes.map(|prelude| vec![prelude; module_count]);
     let mut routes = String::new();
     for (i, op) in ops.iter().enumerate() {
         let (args, ret) = signature(&spec, &types, op);
         let body = "unimplemented!(\"generated\")";
         let method = op.method.key();
         let selector = format!("{} {}", op.method.upper(), op.path);
+        let m = i / PER_MODULE;
+        let [ours, plain, utoipa] = &mut modules;
         let _ = writeln!(
-            handlers[0],
+            ours[m],
             "#[contract({selector:?}, spec = {:?})]\npub async fn op_{i}({args}) -> {ret} {{ {body} }}\n",
             spec_path.display().to_string()
         );
         let _ = writeln!(
-            handlers[1],
+            plain[m],
             "pub async fn op_{i}({args}) -> {ret} {{ {body} }}\n"
         );
         let _ = writeln!(
-            handlers[2],
+            utoipa[m],
             "#[utoipa::path({method}, path = {:?}, responses((status = 200, description = \"ok\")))]\npub async fn op_{i}({args}) -> {ret} {{ {body} }}\n",
             op.path
         );
         let filter = op.method.upper();
         let _ = writeln!(
             routes,
-            "        .route({:?}, axum::routing::on(axum::routing::MethodFilter::{filter}, op_{i}))",
+            "        .route({:?}, axum::routing::on(axum::routing::MethodFilter::{filter}, m{m}::op_{i}))",
             op.path
         );
     }
-    let names: Vec<String> = (0..ops.len()).map(|i| format!("op_{i}")).collect();
+    let declarations: String = (0..module_count)
+        .map(|m| format!("pub mod m{m};\n"))
+        .collect();
+    for text in &mut handlers {
+        text.push_str(&declarations);
+    }
+    let names: Vec<String> = (0..ops.len())
+        .map(|i| format!("m{}::op_{i}", i / PER_MODULE))
+        .collect();
     let plain_router =
         format!("pub fn app() -> axum::Router {{\n    axum::Router::new()\n{routes}}}\n");
     // The same router with its state type written out: rustc then settles each handler's
@@ -217,7 +242,7 @@ serde = { version = "1", features = ["derive"] }"#;
                 runtime.display().to_string()
             ),
             format!(
-                "#![allow(clippy::all)]\nuse contract_runtime::{{contract, routes}};\n\n{}\npub fn app() -> axum::Router {{\n    routes!({}spec = {:?}; {})\n}}\n",
+                "#![allow(clippy::all)]\nuse contract_runtime::routes;\n\n{}\npub fn app() -> axum::Router {{\n    routes!({}spec = {:?}; {})\n}}\n",
                 handlers[0],
                 if all { "" } else { "partial, " },
                 spec_path.display().to_string(),
@@ -244,9 +269,20 @@ serde = { version = "1", features = ["derive"] }"#;
             ),
         ),
     ];
+    let [ours, plain, utoipa] = modules;
     for (name, deps, lib) in variants {
         let dir = out.join(name);
+        // A previous generation's modules go: their number depends on the spec.
+        let _ = std::fs::remove_dir_all(dir.join("src"));
         std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+        let texts = match name {
+            "ours" => &ours,
+            "utoipa" => &utoipa,
+            _ => &plain,
+        };
+        for (m, text) in texts.iter().enumerate() {
+            std::fs::write(dir.join(format!("src/m{m}.rs")), text).map_err(|e| e.to_string())?;
+        }
         let manifest = format!(
             "[package]\nname = \"bench-{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{deps}\n[workspace]\n"
         );

@@ -431,11 +431,15 @@ fn check_component(
                 continue;
             }
             let Some(prop_loc) = &prop.loc else { continue };
+            let ty = f.ty;
+            let admits_null = !model.strictly_required(&prop.name) || prop.nullable;
+            if expect::is_json_value(ty) || (admits_null && expect::fits_any_nullable(ty)) {
+                continue;
+            }
             let mut expect = expecter.expect(prop_loc);
-            if !model.strictly_required(&prop.name) || prop.nullable {
+            if admits_null {
                 expect = expect::nullable(&expect);
             }
-            let ty = f.ty;
             if expect::trivially_fits(ty, &expect) {
                 continue;
             }

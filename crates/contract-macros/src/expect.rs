@@ -8,6 +8,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use contract_spec::{FileId, Loc, Spec};
 use proc_macro2::TokenStream;
@@ -119,12 +120,24 @@ pub struct Expecter<'a> {
     expanding: RefCell<Vec<String>>,
     /// Schemas reached through a `$ref` (other than by component name), by place and depth:
     /// specs split over files repeat the same error schema on every response.
-    memo: RefCell<HashMap<(String, usize), Vec<u8>>>,
-    /// How many cycles were cut so far: an expansion that cut one depends on where it started,
-    /// so it is not memoized.
+    memo: RefCell<HashMap<(String, usize), Memoized>>,
+    /// How many times the expansion stack changed a result so far (a cycle cut, a component
+    /// left unexpanded because it is being expanded): an expansion during which it did depends
+    /// on where it started, so it is not memoized.
     cuts: Cell<usize>,
+    /// Every name looked up in the expansion stack so far (and found absent, unless `cuts`
+    /// moved): a memoized expansion is reused only where none of its names is being expanded.
+    consulted: RefCell<Vec<String>>,
     /// Expectations of whole schemas, shared with the other invocations of the process.
     shared: Option<&'a crate::load::ExpectationMemo>,
+}
+
+/// An expansion made without a cut, and the names it found absent from the expansion stack:
+/// under another stack it is the same only if none of them is on it.
+#[derive(Clone)]
+pub struct Memoized {
+    code: Arc<[u8]>,
+    consulted: Arc<[String]>,
 }
 
 /// `#/components/schemas/NAME` in the root file → `NAME`.
@@ -169,6 +182,7 @@ impl<'a> Expecter<'a> {
             expanding: RefCell::new(Vec::new()),
             memo: RefCell::new(HashMap::new()),
             cuts: Cell::new(0),
+            consulted: RefCell::new(Vec::new()),
             shared,
         }
     }
@@ -179,7 +193,7 @@ impl<'a> Expecter<'a> {
         let Some(shared) = self.shared.filter(|_| self.expanding.borrow().is_empty()) else {
             return self.expect_at(loc, 0);
         };
-        let lock = || shared.lock().unwrap_or_else(|p| p.into_inner());
+        let lock = || shared.by_place.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(code) = lock().get(loc) {
             return code.to_vec();
         }
@@ -221,23 +235,57 @@ impl<'a> Expecter<'a> {
     }
 
     fn shared_ref(&self, target: &Loc, depth: usize) -> Vec<u8> {
-        let key = format!("{}:{}", target.file.0, target.pointer);
-        if let Some(code) = self.memo.borrow().get(&(key.clone(), depth)) {
-            return code.clone();
+        let key = (format!("{}:{}", target.file.0, target.pointer), depth);
+        let memoized = self.memo.borrow().get(&key).cloned();
+        if let Some(code) = memoized.and_then(|m| self.reuse(&m)) {
+            return code;
         }
         // A schema that refers to itself (a tree): the inner use is `Any`.
-        if self.expanding.borrow().contains(&key) {
+        if self.is_expanding(&key.0) {
             self.cuts.set(self.cuts.get() + 1);
             return any();
         }
-        let cuts = self.cuts.get();
-        self.expanding.borrow_mut().push(key.clone());
-        let code = self.expect_at(target, depth + 1);
-        self.expanding.borrow_mut().retain(|k| k != &key);
-        if self.cuts.get() == cuts {
-            self.memo.borrow_mut().insert((key, depth), code.clone());
+        let (code, memoized) = self.expanding_as(&key.0, || self.expect_at(target, depth + 1));
+        if let Some(memoized) = memoized {
+            self.memo.borrow_mut().insert(key, memoized);
         }
         code
+    }
+
+    /// `expand` run with `name` on the expansion stack, and its memo entry unless it cut.
+    fn expanding_as(
+        &self,
+        name: &str,
+        expand: impl FnOnce() -> Vec<u8>,
+    ) -> (Vec<u8>, Option<Memoized>) {
+        let cuts = self.cuts.get();
+        let first_consulted = self.consulted.borrow().len();
+        self.expanding.borrow_mut().push(name.to_string());
+        let code = expand();
+        self.expanding.borrow_mut().pop();
+        if self.cuts.get() != cuts {
+            return (code, None);
+        }
+        let mut consulted = self.consulted.borrow()[first_consulted..].to_vec();
+        consulted.sort_unstable();
+        consulted.dedup();
+        let memoized = Memoized {
+            code: code.as_slice().into(),
+            consulted: consulted.into(),
+        };
+        (code, Some(memoized))
+    }
+
+    /// A memoized expansion, if it holds under the current expansion stack.
+    fn reuse(&self, memoized: &Memoized) -> Option<Vec<u8>> {
+        let stack = self.expanding.borrow();
+        if memoized.consulted.iter().any(|n| stack.contains(n)) {
+            return None;
+        }
+        self.consulted
+            .borrow_mut()
+            .extend(memoized.consulted.iter().cloned());
+        Some(memoized.code.to_vec())
     }
 
     fn component_ref(&self, name: &str, target: &Loc, depth: usize) -> Vec<u8> {
@@ -245,27 +293,48 @@ impl<'a> Expecter<'a> {
         put_str(&mut payload, name);
         if let Ok((loc, schema)) = self.spec.doc.deref(target)
             && !is_object_like(schema)
-            && !self.expanding.borrow().iter().any(|n| n == name)
         {
-            self.expanding.borrow_mut().push(name.to_string());
-            payload.extend(self.expect_inline(&loc, depth + 1));
-            self.expanding.borrow_mut().pop();
+            if self.is_expanding(name) {
+                self.cuts.set(self.cuts.get() + 1);
+            } else {
+                let (inline, _) = self.expanding_as(name, || self.expect_inline(&loc, depth + 1));
+                payload.extend(inline);
+            }
         }
         node(tag::COMPONENT, &payload)
     }
 
+    fn is_expanding(&self, name: &str) -> bool {
+        self.consulted.borrow_mut().push(name.to_string());
+        self.expanding.borrow().iter().any(|n| n == name)
+    }
+
     /// A component reference that also carries the component's own schema, objects included.
     fn component_with_structure(&self, name: &str, target: &Loc, depth: usize) -> Vec<u8> {
-        if self.expanding.borrow().iter().any(|n| n == name) {
+        if self.is_expanding(name) {
+            self.cuts.set(self.cuts.get() + 1);
             return self.component_ref(name, target, depth);
         }
-        self.expanding.borrow_mut().push(name.to_string());
-        let inline = self.expect_inline(target, depth + 1);
-        self.expanding.borrow_mut().pop();
-        let mut payload = Vec::new();
-        put_str(&mut payload, name);
-        payload.extend(inline);
-        node(tag::COMPONENT, &payload)
+        let key = (name.to_string(), depth);
+        let lock = |shared: &'a crate::load::ExpectationMemo| {
+            shared.structures.lock().unwrap_or_else(|p| p.into_inner())
+        };
+        let memoized = self
+            .shared
+            .and_then(|shared| lock(shared).get(&key).cloned());
+        if let Some(code) = memoized.and_then(|m| self.reuse(&m)) {
+            return code;
+        }
+        let (code, memoized) = self.expanding_as(name, || {
+            let mut payload = Vec::new();
+            put_str(&mut payload, name);
+            payload.extend(self.expect_inline(target, depth + 1));
+            node(tag::COMPONENT, &payload)
+        });
+        if let (Some(shared), Some(memoized)) = (self.shared, memoized) {
+            lock(shared).insert(key, memoized);
+        }
+        code
     }
 
     fn expect_inline(&self, loc: &Loc, depth: usize) -> Vec<u8> {
@@ -585,6 +654,15 @@ pub fn trivially_fits(ty: &syn::Type, code: &[u8]) -> bool {
     }
 }
 
+/// Whether `ty` passes the check against every node that admits null, whatever it holds
+/// (`serde_json::Value`, `Option<serde_json::Value>`): its expectation need not be built, and
+/// on specs like Stripe's (expandable fields written as `anyOf` of an id and a whole object)
+/// building it is most of the macro's work.
+pub fn fits_any_nullable(ty: &syn::Type) -> bool {
+    // An empty `oneOf` is matched by no scalar, so only `Value` passes it.
+    trivially_fits(ty, &nullable(&node(tag::ONE_OF, &[])))
+}
+
 /// The tag and payload of an encoded node.
 fn split_node(code: &[u8]) -> Option<(u8, &[u8])> {
     let (&tag, rest) = code.split_first()?;
@@ -668,6 +746,14 @@ mod tests {
         assert!(!trivially_fits(&ty("crate::String"), &string));
         assert!(!trivially_fits(&ty("Uuid"), &string));
         assert!(!trivially_fits(&ty("f32"), &node(tag::NUMBER, b"double")));
+        assert!(fits_any_nullable(&ty("serde_json::Value")));
+        assert!(fits_any_nullable(&ty("Option<serde_json::Value>")));
+        assert!(fits_any_nullable(&ty(
+            "std::option::Option<serde_json::Value>"
+        )));
+        assert!(!fits_any_nullable(&ty("Option<String>")));
+        assert!(!fits_any_nullable(&ty("Option<Vec<serde_json::Value>>")));
+        assert!(!fits_any_nullable(&ty("crate::Option<serde_json::Value>")));
     }
 
     #[test]
@@ -678,5 +764,86 @@ mod tests {
         let len = u16::from_le_bytes([out[0], out[1]]) as usize;
         assert_eq!(len, 65_534);
         assert!(std::str::from_utf8(&out[2..]).is_ok());
+    }
+}
+
+/// The memoized expansions against fresh ones on real specs (`../shared/specs`, next to the
+/// repository), in two orders and from non-empty expansion stacks: reuse must never change an
+/// expectation.
+#[cfg(test)]
+mod memo_tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn component_names(spec: &Spec) -> Vec<String> {
+        spec.doc
+            .get(&Loc::root(FileId(0)).child("components").child("schemas"))
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn property_locs(spec: &Spec, names: &[String]) -> Vec<Loc> {
+        let fresh = Expecter::new(spec, None);
+        names
+            .iter()
+            .filter_map(|name| fresh.object_model(&component_loc(name)))
+            .flat_map(|model| model.props.into_iter().filter_map(|p| p.loc))
+            .collect()
+    }
+
+    #[test]
+    fn memoized_expansions_equal_fresh_ones() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs/real");
+        if !dir.is_dir() {
+            eprintln!("../shared/specs absent: skipped");
+            return;
+        }
+        for file in ["stripe-spec3.yaml", "openai.yaml", "asana.yaml"] {
+            let spec = Spec::load(&dir.join(file), &dir).expect(file);
+            let names = component_names(&spec);
+            let locs = property_locs(&spec, &names);
+            assert!(locs.len() > 100, "{file}: {} properties", locs.len());
+            for reversed in [false, true] {
+                let shared = crate::load::ExpectationMemo::default();
+                let mut order: Vec<usize> = (0..names.len()).collect();
+                if reversed {
+                    order.reverse();
+                }
+                for &i in &order {
+                    let name = &names[i];
+                    let memo = Expecter::new(&spec, Some(&shared)).expect_component_body(name);
+                    let fresh = Expecter::new(&spec, None).expect_component_body(name);
+                    assert!(memo == fresh, "{file}: component {name}");
+                }
+                for loc in &locs {
+                    let memo = Expecter::new(&spec, Some(&shared)).expect(loc);
+                    let fresh = Expecter::new(&spec, None).expect(loc);
+                    assert!(memo == fresh, "{file}: {}", loc.pointer);
+                }
+                assert!(
+                    !shared.structures.lock().unwrap().is_empty(),
+                    "{file}: nothing memoized"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_memoized_expansion_is_not_reused_where_a_name_it_consulted_is_being_expanded() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs/real");
+        let Ok(spec) = Spec::load(&dir.join("swagger-petstore3.yaml"), &dir) else {
+            eprintln!("../shared/specs absent: skipped");
+            return;
+        };
+        let expecter = Expecter::new(&spec, None);
+        let memoized = Memoized {
+            code: any().into(),
+            consulted: vec!["Pet".to_string(), "Tag".to_string()].into(),
+        };
+        assert_eq!(expecter.reuse(&memoized), Some(any()));
+        assert_eq!(*expecter.consulted.borrow(), ["Pet", "Tag"]);
+        expecter.expanding.borrow_mut().push("Tag".to_string());
+        assert_eq!(expecter.reuse(&memoized), None);
     }
 }

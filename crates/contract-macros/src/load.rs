@@ -105,8 +105,16 @@ fn track(files: &[PathBuf]) -> TokenStream {
 
 type SpecCell = Arc<Result<Spec, SpecError>>;
 
-/// Encoded expectations by schema place, shared by the invocations of a process.
-pub type ExpectationMemo = Mutex<HashMap<Loc, Arc<[u8]>>>;
+/// Encoded expectations shared by the invocations of a process.
+#[derive(Default)]
+pub struct ExpectationMemo {
+    /// Whole schemas, by place.
+    pub by_place: Mutex<HashMap<Loc, Arc<[u8]>>>,
+    /// Components expanded with their structure (an alternative of a `oneOf`/`anyOf`), by name
+    /// and the depth they were expanded at: Stripe's expandable fields name the same few
+    /// components hundreds of times.
+    pub structures: Mutex<HashMap<(String, usize), crate::expect::Memoized>>,
+}
 
 /// What the macros derive from one loaded spec and reuse across invocations: specs split over
 /// files repeat the same response and error schemas on every operation.

@@ -148,14 +148,17 @@ pub fn derived(cell: &SpecCell) -> Arc<Derived> {
 }
 
 /// The run-time bundle of a loaded spec, as JSON text: built once per loaded spec and process,
-/// since `routes!` and `spec!()` both embed it.
+/// since `routes!` and `spec!()` both embed it, and kept on disk for the next process while
+/// the spec's files are the same.
 pub fn bundle_json(cell: &SpecCell, spec: &Spec) -> Arc<str> {
     derived(cell)
         .bundle
         .get_or_init(|| {
-            serde_json::to_string(&contract_spec::bundle::bundle(spec))
-                .unwrap_or_default()
-                .into()
+            let dir = contract_spec::disk::dir();
+            spec.cached_artifact(dir.as_deref(), "bundle.json", || {
+                serde_json::to_string(&contract_spec::bundle::bundle(spec)).unwrap_or_default()
+            })
+            .into()
         })
         .clone()
 }

@@ -40,6 +40,28 @@ fn stamp(path: &Path) -> Stamp {
     )
 }
 
+/// Loads a spec, reusing what an earlier process parsed of its unchanged files and leaving what
+/// this one parsed for the next.
+fn load_through_disk(root: &Path, base_dir: &Path) -> Result<Spec, SpecError> {
+    // The document's own form of the folder, so that reading and writing agree on the entry.
+    let base_dir = std::fs::canonicalize(base_dir).unwrap_or_else(|_| base_dir.to_path_buf());
+    let Some(dir) = crate::disk::dir() else {
+        return Spec::load(root, &base_dir);
+    };
+    let preparsed = crate::disk::read_values(&dir, root, &base_dir);
+    let spec = Spec::load_with(root, &base_dir, preparsed)?;
+    if spec.doc.parsed_files > 0 {
+        crate::disk::write_values(
+            &dir,
+            root,
+            &base_dir,
+            spec.doc.cacheable(),
+            spec.doc.unresolved.is_empty(),
+        );
+    }
+    Ok(spec)
+}
+
 /// The spec at `path`, parsed at most once per process while its files are unchanged.
 pub fn load_cached(path: &Path, base_dir: &Path) -> Arc<Result<Spec, SpecError>> {
     let key = (
@@ -62,7 +84,7 @@ pub fn load_cached(path: &Path, base_dir: &Path) -> Arc<Result<Spec, SpecError>>
         }
     }
     PARSES.fetch_add(1, Ordering::Relaxed);
-    let spec = Spec::load(path, base_dir);
+    let spec = load_through_disk(&key.0, base_dir);
     let mut stamps = vec![stamp(&key.0)];
     if let Ok(spec) = &spec {
         stamps.extend(spec.doc.paths().skip(1).map(stamp));

@@ -22,6 +22,8 @@ pub struct SourceFile {
     /// The path shown in messages: relative to the crate root when inside it.
     pub display: String,
     text: String,
+    /// [`crate::disk::content_hash`] of `text`: identifies the bytes in the on-disk cache.
+    hash: u64,
     locator: locate::Locator,
     pub value: Value,
 }
@@ -68,6 +70,10 @@ pub struct Document {
     /// `$ref`s that do not resolve: where the `$ref` is, and the error.
     pub unresolved: Vec<(Loc, SpecError)>,
     by_path: HashMap<PathBuf, FileId>,
+    /// How many files were parsed, rather than taken from the on-disk cache.
+    pub parsed_files: usize,
+    /// The folder display paths are relative to (canonical).
+    pub base_dir: PathBuf,
 }
 
 /// The largest number of `$ref` hops followed before a chain is called a cycle.
@@ -76,6 +82,16 @@ const MAX_REF_HOPS: usize = 64;
 impl Document {
     /// Loads `root` and every file reachable from it through relative `$ref`s.
     pub fn load(root: &Path, base_dir: &Path) -> Result<Document, SpecError> {
+        Self::load_with(root, base_dir, crate::disk::Preparsed::default())
+    }
+
+    /// [`Document::load`], taking each file's value from `preparsed` where it holds the same
+    /// bytes.
+    pub fn load_with(
+        root: &Path,
+        base_dir: &Path,
+        preparsed: crate::disk::Preparsed,
+    ) -> Result<Document, SpecError> {
         let root = canonical(root).map_err(|e| {
             SpecError::new(format!(
                 "cannot read the OpenAPI document `{}`: {e}",
@@ -88,11 +104,18 @@ impl Document {
             files: Vec::new(),
             by_path: HashMap::new(),
             unresolved: Vec::new(),
+            preparsed,
+            parsed_files: 0,
         };
         let root_id = loader.load_file(&root).map_err(|e| *e)?;
         let (version, version_text) = detect_version(&loader.files[root_id.0])?;
-        // Walk every file (the list grows while we walk) so each `$ref` is checked once.
-        let mut next = 0;
+        // Walk every file (the list grows while we walk) so each `$ref` is checked once; an
+        // unchanged spec whose references all resolved has nothing new to find.
+        let mut next = if loader.preload() {
+            loader.files.len()
+        } else {
+            0
+        };
         while next < loader.files.len() {
             let file = FileId(next);
             let value = std::mem::take(&mut loader.files[next].value);
@@ -106,6 +129,8 @@ impl Document {
             version_text,
             unresolved: Vec::new(),
             by_path: loader.by_path,
+            parsed_files: loader.parsed_files,
+            base_dir: base_dir.clone(),
         };
         let mut unresolved = Vec::new();
         for (at, reference) in loader.unresolved {
@@ -238,6 +263,23 @@ impl Document {
         }
     }
 
+    /// A hash of every file's bytes (and where it is): equal digests, equal documents.
+    pub fn digest(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for file in &self.files {
+            std::hash::Hash::hash(&file.path, &mut hasher);
+            std::hash::Hasher::write_u64(&mut hasher, file.hash);
+        }
+        std::hash::Hasher::finish(&hasher)
+    }
+
+    /// Each file's path, length, content hash and value, for the on-disk cache.
+    pub fn cacheable(&self) -> impl Iterator<Item = (&Path, usize, u64, &Value)> {
+        self.files
+            .iter()
+            .map(|f| (f.path.as_path(), f.text.len(), f.hash, &f.value))
+    }
+
     /// Every file of the spec, for change tracking.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
         self.files.iter().map(|f| f.path.as_path())
@@ -251,6 +293,9 @@ struct Loader<'a> {
     by_path: HashMap<PathBuf, FileId>,
     /// Every `$ref` seen: where it is, and where it points (or why it cannot).
     unresolved: Vec<(Loc, Result<Loc, SpecError>)>,
+    /// Values parsed by an earlier process, reused for unchanged files.
+    preparsed: crate::disk::Preparsed,
+    parsed_files: usize,
 }
 
 /// Keys whose values are literal data, never spec structure: no `$ref` in them is followed.
@@ -280,23 +325,58 @@ const NAMED_MAPS: &[&str] = &[
 ];
 
 impl Loader<'_> {
+    /// Loads the files an earlier process found, in its order, while each holds the bytes it
+    /// parsed then. True when all of them do and all their references resolved then: the
+    /// document is the one it loaded.
+    fn preload(&mut self) -> bool {
+        let Some(order) = self.preparsed.complete_order() else {
+            return false;
+        };
+        if self.parsed_files > 0 || order.first() != self.files.first().map(|f| &f.path) {
+            return false;
+        }
+        for path in order.iter().skip(1) {
+            if self.by_path.contains_key(path) {
+                return false;
+            }
+            let display = relative_display(path, self.base_dir);
+            let Ok(text) = read_text(path, &display) else {
+                return false;
+            };
+            let hash = crate::disk::content_hash(text.as_bytes());
+            let Some(value) = self.preparsed.take(path, text.len(), hash) else {
+                return false;
+            };
+            self.push_file(path, display, text, hash, value);
+        }
+        true
+    }
+
+    fn push_file(&mut self, path: &Path, display: String, text: String, hash: u64, value: Value) {
+        let id = FileId(self.files.len());
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            display,
+            text,
+            hash,
+            locator: locate::Locator::new(is_json(path)),
+            value,
+        });
+        self.by_path.insert(path.to_path_buf(), id);
+    }
+
     fn load_file(&mut self, path: &Path) -> Result<FileId, Box<SpecError>> {
         if let Some(id) = self.by_path.get(path) {
             return Ok(*id);
         }
         let display = relative_display(path, self.base_dir);
-        let bytes = std::fs::read(path)
-            .map_err(|e| Box::new(SpecError::new(format!("cannot read `{display}`: {e}"))))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Box::new(SpecError::new(format!("`{display}` is not UTF-8 text"))))?;
-        let text = text
-            .strip_prefix('\u{feff}')
-            .map(str::to_string)
-            .unwrap_or(text);
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let value = if is_json {
+        let text = read_text(path, &display)?;
+        let hash = crate::disk::content_hash(text.as_bytes());
+        let preparsed = self.preparsed.take(path, text.len(), hash);
+        self.parsed_files += usize::from(preparsed.is_none());
+        let value = if let Some(value) = preparsed {
+            value
+        } else if is_json(path) {
             serde_json::from_str(&text).map_err(|e| {
                 Box::new(
                     SpecError::new(format!("JSON syntax error in `{display}`: {e}")).at(Place {
@@ -309,16 +389,8 @@ impl Loader<'_> {
         } else {
             parse_yaml(&text, &display)?
         };
-        let id = FileId(self.files.len());
-        self.files.push(SourceFile {
-            path: path.to_path_buf(),
-            display,
-            text,
-            locator: locate::Locator::new(is_json),
-            value,
-        });
-        self.by_path.insert(path.to_path_buf(), id);
-        Ok(id)
+        self.push_file(path, display, text, hash, value);
+        Ok(FileId(self.files.len() - 1))
     }
 
     fn walk_refs(
@@ -394,6 +466,23 @@ impl Loader<'_> {
         })();
         self.unresolved.push((at, target));
     }
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// A file's text, without a byte-order mark.
+fn read_text(path: &Path, display: &str) -> Result<String, Box<SpecError>> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Box::new(SpecError::new(format!("cannot read `{display}`: {e}"))))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Box::new(SpecError::new(format!("`{display}` is not UTF-8 text"))))?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
 }
 
 fn parse_yaml(text: &str, display: &str) -> Result<Value, Box<SpecError>> {

@@ -6,6 +6,7 @@
 
 pub mod bundle;
 mod cache;
+pub mod disk;
 mod document;
 mod error;
 mod locate;
@@ -35,9 +36,39 @@ pub struct Spec {
 impl Spec {
     /// Loads and analyses a spec, without caching. `base_dir` only affects how paths are shown.
     pub fn load(path: &Path, base_dir: &Path) -> Result<Spec, SpecError> {
-        let doc = Document::load(path, base_dir)?;
+        Self::load_with(path, base_dir, disk::Preparsed::default())
+    }
+
+    /// [`Spec::load`], reusing the values of files an earlier process parsed (see [`disk`]).
+    pub fn load_with(
+        path: &Path,
+        base_dir: &Path,
+        preparsed: disk::Preparsed,
+    ) -> Result<Spec, SpecError> {
+        let doc = Document::load_with(path, base_dir, preparsed)?;
         let operations = model::operations(&doc);
         Ok(Spec { doc, operations })
+    }
+
+    /// `build()`, or what it returned for this very spec (every file's bytes the same) in an
+    /// earlier process, through the on-disk cache in `dir` (see [`disk::dir`]) under `name`.
+    pub fn cached_artifact(
+        &self,
+        dir: Option<&Path>,
+        name: &str,
+        build: impl FnOnce() -> String,
+    ) -> String {
+        match (dir, self.doc.files.first()) {
+            (Some(dir), Some(root)) => disk::artifact(
+                dir,
+                &root.path,
+                &self.doc.base_dir,
+                self.doc.digest(),
+                name,
+                build,
+            ),
+            _ => build(),
+        }
     }
 
     /// The Rust scalar type a (parameter) schema maps to: `i32`/`i64` by integer format,

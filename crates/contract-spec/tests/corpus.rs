@@ -131,3 +131,54 @@ fn corpus_loads_and_every_operation_resolves() {
     );
     assert!(loaded >= 60, "only {loaded} documents loaded");
 }
+
+/// A later rustc process loads from the on-disk cache: the result must be the document a
+/// fresh parse gives, file for file and value for value (floats included), with the same
+/// operations and problems, and without parsing anything.
+#[test]
+fn every_document_loads_the_same_through_the_on_disk_cache() {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("skipped: ../shared/specs is not present");
+        return;
+    };
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus-disk-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    let mut compared = 0;
+    for doc in documents(&corpus) {
+        let Ok(fresh) = Spec::load(&doc, &corpus) else {
+            continue;
+        };
+        let root = &fresh.doc.files[0].path;
+        let base = &fresh.doc.base_dir;
+        let complete = fresh.doc.unresolved.is_empty();
+        contract_spec::disk::write_values(&cache, root, base, fresh.doc.cacheable(), complete);
+        let preparsed = contract_spec::disk::read_values(&cache, root, base);
+        let cached = Spec::load_with(&doc, &corpus, preparsed)
+            .unwrap_or_else(|e| panic!("{}: {e}", doc.display()));
+        assert_eq!(cached.doc.parsed_files, 0, "{}", doc.display());
+        assert_eq!(cached.doc.files.len(), fresh.doc.files.len());
+        for (a, b) in cached.doc.files.iter().zip(&fresh.doc.files) {
+            assert_eq!(a.path, b.path);
+            assert_eq!(a.display, b.display);
+            assert!(a.value == b.value, "{}: values differ", a.path.display());
+        }
+        assert_eq!(cached.doc.digest(), fresh.doc.digest());
+        assert_eq!(
+            format!("{:?}", cached.operations),
+            format!("{:?}", fresh.operations)
+        );
+        let problems = |s: &Spec| {
+            s.problems()
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(problems(&cached), problems(&fresh), "{}", doc.display());
+        assert_eq!(
+            contract_spec::bundle::bundle(&cached),
+            contract_spec::bundle::bundle(&fresh)
+        );
+        compared += 1;
+    }
+    assert!(compared >= 60, "only {compared} documents compared");
+}

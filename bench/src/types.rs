@@ -120,6 +120,13 @@ fn nullable(schema: &Value) -> bool {
 }
 
 impl Types {
+    /// No structs: every body is `serde_json::Value`.
+    pub fn none() -> Types {
+        Types {
+            names: BTreeMap::new(),
+        }
+    }
+
     /// The components that are plain objects.
     pub fn of(spec: &Spec) -> Types {
         let mut names = BTreeMap::new();

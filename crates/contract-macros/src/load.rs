@@ -163,6 +163,40 @@ pub fn bundle_json(cell: &SpecCell, spec: &Spec) -> Arc<str> {
         .clone()
 }
 
+/// What `routes!` and `spec!()` embed: the bundle, or, where rustc only checks the crate, a
+/// placeholder. A check emits no code, so nothing it compiles ever runs, and embedding a
+/// megabyte literal there costs every `cargo check` tens of milliseconds.
+pub fn embedded_bundle(cell: &SpecCell, spec: &Spec) -> proc_macro2::Literal {
+    if only_checking(std::env::args_os()) {
+        proc_macro2::Literal::string("{}")
+    } else {
+        bundle_literal(&bundle_json(cell, spec))
+    }
+}
+
+/// Whether these (rustc's) arguments ask for metadata and dep-info only (`cargo check`,
+/// `cargo clippy`). Without an `--emit`, rustc emits code.
+fn only_checking(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    let mut args = args.into_iter();
+    let mut kinds = None;
+    while let Some(arg) = args.next() {
+        let Some(arg) = arg.to_str().map(str::to_string) else {
+            continue;
+        };
+        if arg == "--emit" {
+            kinds = args.next().and_then(|a| a.to_str().map(str::to_string));
+        } else if let Some(value) = arg.strip_prefix("--emit=") {
+            kinds = Some(value.to_string());
+        }
+    }
+    kinds.is_some_and(|kinds| {
+        kinds.split(',').all(|kind| {
+            let kind = kind.split_once('=').map_or(kind, |(kind, _)| kind);
+            matches!(kind, "dep-info" | "metadata")
+        })
+    })
+}
+
 /// The bundle as a raw string literal (`r#"…"#`): a megabyte of JSON is full of quotes, which
 /// an ordinary literal escapes in the macro and rustc unescapes again.
 pub fn bundle_literal(json: &str) -> proc_macro2::Literal {
@@ -189,6 +223,21 @@ fn longest_hash_run_after_quote(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_metadata_and_dep_info_emit_is_a_check() {
+        let only = |args: &[&str]| only_checking(args.iter().map(std::ffi::OsString::from));
+        assert!(only(&["rustc", "--emit=dep-info,metadata", "src/lib.rs"]));
+        assert!(only(&["rustc", "--emit", "metadata=/t/lib.rmeta"]));
+        assert!(!only(&["rustc", "--emit=dep-info,metadata,link"]));
+        assert!(!only(&["rustc", "--emit=link", "-C", "opt-level=3"]));
+        assert!(!only(&["rustc", "--emit=dep-info,mir"]));
+        assert!(
+            !only(&["rustc", "src/main.rs"]),
+            "rustc's default emits code"
+        );
+        assert!(!only(&["proc-macro-srv"]));
+    }
 
     #[test]
     fn raw_literals_fence_past_every_quote_hash_run() {

@@ -184,7 +184,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
     };
     let errors = errors.into_tokens();
-    let bundle = load::bundle_literal(&load::bundle_json(&loaded.spec, spec));
+    let bundle = load::embedded_bundle(&loaded.spec, spec);
     // The user's crate decides: `cfg!` expands in its build, not in the macro's.
     let router = quote! {
         ::contract_runtime::__private::build(
@@ -246,7 +246,7 @@ pub fn expand_spec(input: TokenStream) -> TokenStream {
     let tracking = &loaded.tracking;
     match loaded.spec.as_ref() {
         Ok(spec) => {
-            let bundle = load::bundle_literal(&load::bundle_json(&loaded.spec, spec));
+            let bundle = load::embedded_bundle(&loaded.spec, spec);
             quote! {{
                 #tracking
                 ::contract_runtime::SpecBundle::__from_static(#bundle)

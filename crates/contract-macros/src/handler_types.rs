@@ -45,7 +45,9 @@ struct Ctx<'a> {
     spec: &'a Spec,
     op: &'a Operation,
     expecter: Expecter<'a>,
-    place: String,
+    /// The operation's `file:line:col` and pointer, located on first use: a handler whose
+    /// checks all pass whatever the types needs none.
+    place: std::cell::OnceCell<String>,
     /// The handler as the spec would have it, for the messages that suggest it.
     sketch: std::cell::OnceCell<String>,
     /// The operation's responses (encoded) and their summary, built on first use.
@@ -106,7 +108,7 @@ pub fn check(
         spec,
         op,
         expecter: Expecter::new(spec, Some(shared)),
-        place: spec.doc.place(&op.loc).to_string(),
+        place: std::cell::OnceCell::new(),
         sketch: std::cell::OnceCell::new(),
         responses: std::cell::OnceCell::new(),
     };
@@ -147,7 +149,7 @@ pub fn check(
                 op.label(),
                 if required_query.len() == 1 { "" } else { "s" },
                 required_query.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
-                ctx.place,
+                ctx.place(),
                 ctx.sketch()
             ),
         );
@@ -161,6 +163,11 @@ pub fn check(
 
 /// The parameters at `location` as an object node, and their names for messages.
 impl Ctx<'_> {
+    fn place(&self) -> &str {
+        self.place
+            .get_or_init(|| self.spec.doc.place(&self.op.loc).to_string())
+    }
+
     fn sketch(&self) -> &str {
         self.sketch
             .get_or_init(|| signature::handler_sketch(self.spec, self.op))
@@ -199,7 +206,7 @@ fn check_query(ctx: &Ctx<'_>, inner: &syn::Type) -> TokenStream {
     );
     let footer = format!(
         "\nspec: {}\nhelp: {}",
-        ctx.place,
+        ctx.place(),
         if names.is_empty() {
             "the operation has no query parameters: remove the `Query` extractor".to_string()
         } else {
@@ -226,7 +233,7 @@ fn check_path_types<'a>(ctx: &Ctx<'a>, inner: &syn::Type) -> TokenStream {
     };
     let footer = format!(
         "\nspec: {}\nhelp: write `{}`",
-        ctx.place,
+        ctx.place(),
         signature::path_extractor(ctx.spec, ctx.op)
     );
     match inner {
@@ -345,7 +352,7 @@ fn check_body(
             format!(
                 "{} has no request body, but the handler extracts `{kind}`\nspec: {}\nhelp: remove the body extractor, or declare a `requestBody` in the spec",
                 op.label(),
-                ctx.place
+                ctx.place()
             ),
         );
         return TokenStream::new();
@@ -526,11 +533,10 @@ fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStr
         tokens_text(ret),
         ctx.op.label()
     );
-    let place = ctx
-        .op
-        .responses
-        .as_ref()
-        .map_or_else(|| ctx.place.clone(), |l| ctx.spec.doc.place(l).to_string());
+    let place = ctx.op.responses.as_ref().map_or_else(
+        || ctx.place().to_string(),
+        |l| ctx.spec.doc.place(l).to_string(),
+    );
     let footer = format!("\nspec: {place}\nhelp: the operation declares {summary}");
     match check {
         ReturnCheck::Json(inner, status) => const_check(

@@ -22,19 +22,14 @@ for spec in "${SPECS[@]}"; do
   name=$(basename "$spec" | sed 's/\.[a-z]*$//')
   ops=$("$GEN" gen "$spec" "$OUT/$name" | awk '{print $1}')
   for v in baseline ours utoipa baseline-typed; do (cd "$OUT/$name/$v" && cargo check -q 2>&1 | tail -3); done
-  b=$(timed_check "$OUT/$name/baseline")
-  o=$(timed_check "$OUT/$name/ours")
-  u=$(timed_check "$OUT/$name/utoipa")
-  t=$(timed_check "$OUT/$name/baseline-typed")
+  { read -r b; read -r o; read -r u; read -r t; } < <(timed_checks "$OUT/$name/baseline" \
+    "$OUT/$name/ours" "$OUT/$name/utoipa" "$OUT/$name/baseline-typed")
   full+=("$(printf '%-34s %5s | %8.2fs | %8.2fs %5.2fx | %8.2fs %5.2fx | %8.2fs %5.2fx' \
     "$name" "$ops" "$b" "$o" "$(echo "$o / $b" | bc -l)" "$u" "$(echo "$u / $b" | bc -l)" \
     "$t" "$(echo "$o / $t" | bc -l)")")
-  fb=$(incremental "$OUT/$name/baseline" first)
-  fo=$(incremental "$OUT/$name/ours" first)
-  fu=$(incremental "$OUT/$name/utoipa" first)
-  lb=$(incremental "$OUT/$name/baseline" last)
-  lo=$(incremental "$OUT/$name/ours" last)
-  lu=$(incremental "$OUT/$name/utoipa" last)
+  { read -r fb; read -r fo; read -r fu; read -r lb; read -r lo; read -r lu; } < <(incrementals \
+    "$OUT/$name/baseline:first" "$OUT/$name/ours:first" "$OUT/$name/utoipa:first" \
+    "$OUT/$name/baseline:last" "$OUT/$name/ours:last" "$OUT/$name/utoipa:last")
   incr+=("$(printf '%-34s %5s | %6.2fs | %6.2fs %5.2fx | %6.2fs %5.2fx | %6.2fs | %6.2fs %5.2fx | %6.2fs %5.2fx' \
     "$name" "$ops" "$fb" "$fo" "$(echo "$fo / $fb" | bc -l)" "$fu" "$(echo "$fu / $fb" | bc -l)" \
     "$lb" "$lo" "$(echo "$lo / $lb" | bc -l)" "$lu" "$(echo "$lu / $lb" | bc -l)")")
@@ -43,6 +38,6 @@ done
 printf '\ncargo check, full (median of %s):\n' "$RUNS"
 printf '%-34s %5s | %9s | %9s %6s | %9s %6s | %9s %6s\n' spec ops baseline ours ratio utoipa ratio typed ours/typed
 printf '%s\n' "${full[@]}"
-printf '\ncargo check after editing one handler (incremental), the first one / the last one:\n'
+printf '\ncargo check after editing one handler (incremental, median of %s), the first one / the last one:\n' "$RUNS"
 printf '%-34s %5s | %7s | %7s %6s | %7s %6s | %7s | %7s %6s | %7s %6s\n' spec ops "first: base" ours ratio utoipa ratio "last: base" ours ratio utoipa ratio
 printf '%s\n' "${incr[@]}"

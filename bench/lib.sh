@@ -10,40 +10,58 @@ RUNS=${RUNS:-3}
 
 now() { date +%s.%N; }
 median() { sort -n | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'; }
-# median of RUNS full `cargo check`s of the crate (dependencies warm). Incremental compilation
-# is off here: with it, re-checking an untouched file replays cached results, which measures
+# The median of RUNS full `cargo check`s of each crate (dependencies warm), one line each.
+# The crates take turns within each round, so that a slow spell of the machine (seen here: page
+# cache reclaimed under us) falls on all of them rather than on one. Incremental compilation is
+# off here: with it, re-checking an untouched file replays cached results, which measures
 # nothing; the edit-one-handler case below measures incremental work.
-timed_check() {
-  local dir=$1 times=()
+timed_checks() {
+  local dirs=("$@") times=() i
   for _ in $(seq "$RUNS"); do
-    touch "$dir/src/lib.rs"
-    local t0; t0=$(now)
-    (cd "$dir" && CARGO_INCREMENTAL=0 cargo check -q 2>/dev/null)
-    times+=("$(echo "$(now) - $t0" | bc)")
+    for i in "${!dirs[@]}"; do
+      touch "${dirs[$i]}/src/lib.rs"
+      local t0; t0=$(now)
+      (cd "${dirs[$i]}" && CARGO_INCREMENTAL=0 cargo check -q 2>/dev/null)
+      times[$i]="${times[$i]:-} $(echo "$(now) - $t0" | bc)"
+    done
   done
-  printf '%s\n' "${times[@]}" | median
+  for i in "${!dirs[@]}"; do
+    # shellcheck disable=SC2086
+    printf '%s\n' ${times[$i]} | median
+  done
 }
 # The re-check after editing one handler's body: the first handler's (`first`) or the last's
 # (`last`). Handlers are in modules of 25 (`m0.rs`, `m1.rs`, ...). rustc re-checks every item an
 # attribute macro emitted that lies after the edit in the same file (their spans moved), whatever
 # the macro: the first handler of a module is the worst case for ours and utoipa's; the last
-# handler isolates what re-running the macros costs. One edit, or the median of RUNS with `many`.
+# handler isolates what re-running the macros costs.
 incremental() {
-  local dir=$1 which=$2 count=1 file times=()
-  if [ "${3:-}" = many ]; then count=$RUNS; fi
-  for _ in $(seq "$count"); do
-    if [ "$which" = first ]; then
-      file=$dir/src/m0.rs
-      sed -i '0,/unimplemented!("generated")/s//unimplemented!("edited")/' "$file"
-    else
-      file=$(ls "$dir"/src/m*.rs | sort -V | tail -1)
-      perl -0pi -e 's/(.*)unimplemented!\("generated"\)/$1unimplemented!("edited")/s' "$file"
-    fi
-    local t0; t0=$(now)
-    (cd "$dir" && cargo check -q 2>/dev/null)
-    times+=("$(echo "$(now) - $t0" | bc)")
-    sed -i 's/unimplemented!("edited")/unimplemented!("generated")/' "$file"
-    (cd "$dir" && cargo check -q 2>/dev/null)
+  local dir=$1 which=$2 file
+  if [ "$which" = first ]; then
+    file=$dir/src/m0.rs
+    sed -i '0,/unimplemented!("generated")/s//unimplemented!("edited")/' "$file"
+  else
+    file=$(ls "$dir"/src/m*.rs | sort -V | tail -1)
+    perl -0pi -e 's/(.*)unimplemented!\("generated"\)/$1unimplemented!("edited")/s' "$file"
+  fi
+  local t0; t0=$(now)
+  (cd "$dir" && cargo check -q 2>/dev/null)
+  local t; t=$(echo "$(now) - $t0" | bc)
+  sed -i 's/unimplemented!("edited")/unimplemented!("generated")/' "$file"
+  (cd "$dir" && cargo check -q 2>/dev/null)
+  echo "$t"
+}
+
+# The median of RUNS re-checks (`incremental DIR WHICH`) for each DIR:WHICH, taking turns.
+incrementals() {
+  local specs=("$@") times=() i
+  for _ in $(seq "$RUNS"); do
+    for i in "${!specs[@]}"; do
+      times[$i]="${times[$i]:-} $(incremental "${specs[$i]%:*}" "${specs[$i]##*:}")"
+    done
   done
-  printf '%s\n' "${times[@]}" | median
+  for i in "${!specs[@]}"; do
+    # shellcheck disable=SC2086
+    printf '%s\n' ${times[$i]} | median
+  done
 }

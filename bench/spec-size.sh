@@ -25,10 +25,8 @@ for spec in "${SPECS[@]}"; do
   dir=$OUT/size-$name
   "$GEN" gen "$spec" "$dir" "$FIRST" >/dev/null
   for v in baseline ours; do (cd "$dir/$v" && cargo check -q 2>&1 | tail -3); done
-  b=$(timed_check "$dir/baseline")
-  o=$(timed_check "$dir/ours")
-  ib=$(incremental "$dir/baseline" last many)
-  io=$(incremental "$dir/ours" last many)
+  { read -r b; read -r o; } < <(timed_checks "$dir/baseline" "$dir/ours")
+  { read -r ib; read -r io; } < <(incrementals "$dir/baseline:last" "$dir/ours:last")
   rows+=("$(printf '%-26s %7s KB | %6.3fs %6.3fs %+6.3fs %5.2fx | %6.3fs %6.3fs %+6.3fs %5.2fx' \
     "$name" "$size" "$ib" "$io" "$(echo "$io - $ib" | bc -l)" "$(echo "$io / $ib" | bc -l)" \
     "$b" "$o" "$(echo "$o - $b" | bc -l)" "$(echo "$o / $b" | bc -l)")")

@@ -13,11 +13,10 @@
 //! "not valid", and the caller then validates the `Value` with `jsonschema` as before, which
 //! gives the final verdict and the messages.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::fmt;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::contract::reached_defs;
@@ -214,14 +213,16 @@ impl StreamingValidator {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return false;
         };
-        let mut de = serde_json::Deserializer::from_str(text);
-        Seed {
+        let mut walk = Walk {
             nodes: &self.nodes,
-            node: self.root,
+            text,
+            at: 0,
+            depth: 0,
+        };
+        walk.value(self.root) && {
+            walk.whitespace();
+            walk.at == text.len()
         }
-        .deserialize(&mut de)
-        .is_ok()
-            && de.end().is_ok()
     }
 }
 
@@ -484,70 +485,397 @@ fn exact_f64(v: &Value) -> Option<f64> {
     (i.unsigned_abs() <= 1 << 53).then_some(i as f64)
 }
 
-/// The walker's only error: "not shown valid" (the message is never read).
-#[derive(Debug)]
-struct Rejected;
+/// Nesting the walker follows; deeper texts are left to `serde_json` (whose own limit is 128).
+const MAX_DEPTH: u32 = 100;
 
-impl fmt::Display for Rejected {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not shown valid")
-    }
-}
-
-impl std::error::Error for Rejected {}
-
-impl de::Error for Rejected {
-    fn custom<T: fmt::Display>(_: T) -> Self {
-        Rejected
-    }
-}
-
-#[derive(Clone, Copy)]
-struct Seed<'v> {
+/// A walk over a JSON text already known to be UTF-8: one pass over its bytes, each value
+/// checked against its node as it is read. Any `false` ends the walk ("not shown valid").
+/// Where the walker must agree with `serde_json` to the bit (strings with escapes, floats,
+/// integers beyond 64 bits), it asks `serde_json` about that one token.
+struct Walk<'v, 't> {
     nodes: &'v [Node],
-    node: usize,
+    text: &'t str,
+    at: usize,
+    depth: u32,
 }
 
-impl<'de> DeserializeSeed<'de> for Seed<'_> {
-    type Value = ();
+impl<'t> Walk<'_, 't> {
+    fn peek(&self) -> u8 {
+        self.text.as_bytes().get(self.at).copied().unwrap_or(0)
+    }
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        match self.nodes.get(self.node) {
-            Some(Node::Any) => IgnoredAny::deserialize(deserializer).map(drop),
-            Some(Node::Delegated(validator)) => {
-                let value = Value::deserialize(deserializer)?;
-                verdict(validator.is_valid(&value))
-            }
-            Some(Node::Checked(checked)) => deserializer.deserialize_any(Walk {
-                nodes: self.nodes,
-                checked,
-            }),
-            // Aliases are resolved when the walker is built; one left is a cycle of `$ref`s
-            // with nothing else in it, which `jsonschema` decides.
-            Some(Node::Never | Node::Pending(_) | Node::Alias(_)) | None => {
-                Err(de::Error::custom(Rejected))
-            }
+    fn whitespace(&mut self) {
+        while matches!(self.peek(), b' ' | b'\n' | b'\r' | b'\t') {
+            self.at += 1;
         }
     }
+
+    /// The next value, checked against `node`.
+    fn value(&mut self, node: usize) -> bool {
+        match self.nodes.get(node) {
+            Some(Node::Any) => self.walk(None),
+            Some(Node::Checked(checked)) => self.walk(Some(checked)),
+            Some(Node::Delegated(validator)) => {
+                self.whitespace();
+                let start = self.at;
+                self.walk(None)
+                    && self
+                        .text
+                        .get(start..self.at)
+                        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+                        .is_some_and(|value| validator.is_valid(&value))
+            }
+            // Aliases are resolved when the walker is built; one left is a cycle of `$ref`s
+            // with nothing else in it, which `jsonschema` decides.
+            Some(Node::Never | Node::Pending(_) | Node::Alias(_)) | None => false,
+        }
+    }
+
+    /// The next value: well-formed, and accepted by `checked` (any value with `None`).
+    fn walk(&mut self, checked: Option<&Checked>) -> bool {
+        self.whitespace();
+        let c = checked;
+        match self.peek() {
+            b'{' => self.object(c),
+            b'[' => self.array(c),
+            b'"' => self
+                .string()
+                .is_some_and(|s| c.is_none_or(|c| c.accepts_str(&s))),
+            b't' => self.literal("true") && c.is_none_or(|c| c.accepts_literal(BOOLEAN, true)),
+            b'f' => self.literal("false") && c.is_none_or(|c| c.accepts_literal(BOOLEAN, false)),
+            b'n' => self.literal("null") && c.is_none_or(|c| c.accepts_literal(NULL, ())),
+            b'-' | b'0'..=b'9' => self.number(c),
+            _ => false,
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> bool {
+        let found = self
+            .text
+            .as_bytes()
+            .get(self.at..)
+            .is_some_and(|rest| rest.starts_with(word.as_bytes()));
+        self.at += word.len();
+        found
+    }
+
+    fn enter(&mut self) -> bool {
+        self.at += 1;
+        self.depth += 1;
+        self.depth <= MAX_DEPTH
+    }
+
+    /// After an element: `,` (more follow) or `close` (the last). `None` for anything else.
+    fn separator(&mut self, close: u8) -> Option<bool> {
+        self.whitespace();
+        let more = match self.peek() {
+            b',' => true,
+            b if b == close => false,
+            _ => return None,
+        };
+        self.at += 1;
+        Some(more)
+    }
+
+    fn object(&mut self, c: Option<&Checked>) -> bool {
+        if c.is_some_and(|c| c.types & OBJECT == 0 || c.strings.is_some()) || !self.enter() {
+            return false;
+        }
+        let (mut seen, mut count) = (0u64, 0u64);
+        self.whitespace();
+        if self.peek() == b'}' {
+            self.at += 1;
+        } else {
+            loop {
+                self.whitespace();
+                if self.peek() != b'"' {
+                    return false;
+                }
+                let Some(key) = self.string() else {
+                    return false;
+                };
+                self.whitespace();
+                if self.peek() != b':' {
+                    return false;
+                }
+                self.at += 1;
+                let node = c.and_then(|c| match c.property(&key) {
+                    Some((node, bit)) => {
+                        seen |= bit.map_or(0, |bit| 1 << bit);
+                        Some(node)
+                    }
+                    None => c.additional,
+                });
+                let ok = match node {
+                    Some(node) => self.value(node),
+                    None => self.walk(None),
+                };
+                count += 1;
+                match self.separator(b'}') {
+                    Some(true) if ok => {}
+                    Some(false) if ok => break,
+                    _ => return false,
+                }
+            }
+        }
+        self.depth -= 1;
+        c.is_none_or(|c| {
+            seen & c.required_mask == c.required_mask
+                && count >= c.min_properties
+                && count <= c.max_properties
+        })
+    }
+
+    fn array(&mut self, c: Option<&Checked>) -> bool {
+        if c.is_some_and(|c| c.types & ARRAY == 0 || c.strings.is_some()) || !self.enter() {
+            return false;
+        }
+        let items = c.and_then(|c| c.items);
+        let mut count = 0u64;
+        self.whitespace();
+        if self.peek() == b']' {
+            self.at += 1;
+        } else {
+            loop {
+                let ok = match items {
+                    Some(node) => self.value(node),
+                    None => self.walk(None),
+                };
+                count += 1;
+                match self.separator(b']') {
+                    Some(true) if ok => {}
+                    Some(false) if ok => break,
+                    _ => return false,
+                }
+            }
+        }
+        self.depth -= 1;
+        c.is_none_or(|c| count >= c.min_items && count <= c.max_items)
+    }
+
+    /// A string (the walk is at its opening quote), unescaped.
+    fn string(&mut self) -> Option<Cow<'t, str>> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut at = start + 1;
+        loop {
+            match *bytes.get(at)? {
+                b'"' => {
+                    self.at = at + 1;
+                    return self.text.get(start + 1..at).map(Cow::Borrowed);
+                }
+                b'\\' => break,
+                0..=0x1f => return None,
+                _ => at += 1,
+            }
+        }
+        // Escapes (rare in responses): find the closing quote, then unescape as `serde_json`
+        // does, surrogate pairs and errors included.
+        loop {
+            match *bytes.get(at)? {
+                b'"' => break,
+                b'\\' => at += 2,
+                _ => at += 1,
+            }
+        }
+        self.at = at + 1;
+        serde_json::from_str::<String>(self.text.get(start..=at)?)
+            .ok()
+            .map(Cow::Owned)
+    }
+
+    /// A number, read as `serde_json` reads it into a `Value`: an integer within 64 bits as
+    /// that integer, anything else (`-0` included) as the `f64` `serde_json` makes of it.
+    fn number(&mut self, c: Option<&Checked>) -> bool {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let negative = bytes.get(start) == Some(&b'-');
+        let mut at = start + usize::from(negative);
+        let mut significand = Some(0);
+        match bytes.get(at) {
+            Some(b'0') => at += 1,
+            Some(b'1'..=b'9') => {
+                digits(bytes, &mut at, &mut significand);
+            }
+            _ => return false,
+        }
+        let (mut integer, mut exponent) = (true, Some(0i64));
+        if bytes.get(at) == Some(&b'.') {
+            at += 1;
+            integer = false;
+            match digits(bytes, &mut at, &mut significand) {
+                0 => return false,
+                n => exponent = i64::try_from(n).ok().map(|n| -n),
+            }
+        }
+        if matches!(bytes.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            integer = false;
+            let sign = match bytes.get(at) {
+                Some(b'-') => -1,
+                Some(b'+') => 1,
+                _ => 0,
+            };
+            at += usize::from(sign != 0);
+            let mut written = Some(0);
+            if digits(bytes, &mut at, &mut written) == 0 {
+                return false;
+            }
+            let written = written.and_then(|e| i64::try_from(e).ok());
+            exponent = exponent
+                .zip(written)
+                .and_then(|(e, w)| e.checked_add(if sign < 0 { -w } else { w }));
+        }
+        self.at = at;
+        let Some(c) = c else {
+            // Skipped: only whether `serde_json` reads it matters (`1e400` is out of its range).
+            return integer
+                || float_fast(negative, significand, exponent).is_some()
+                || self
+                    .text
+                    .get(start..at)
+                    .is_some_and(|t| serde_json::from_str::<f64>(t).is_ok());
+        };
+        if integer && let Some(u) = significand {
+            if !negative {
+                return c.accepts_integer(Value::from(u), exact_int(u.into()));
+            }
+            if let Ok(i) = i64::try_from(-i128::from(u))
+                && i < 0
+            {
+                return c.accepts_integer(Value::from(i), exact_int(i.into()));
+            }
+        }
+        let float = float_fast(negative, significand, exponent)
+            .or_else(|| serde_json::from_str::<f64>(self.text.get(start..at)?).ok());
+        float.is_some_and(|v| c.accepts_float(v))
+    }
 }
 
-use serde::Deserialize;
-
-struct Walk<'v> {
-    nodes: &'v [Node],
-    checked: &'v Checked,
+/// Reads ASCII digits from `at` into `significand` (`None` once past `u64`); how many.
+fn digits(bytes: &[u8], at: &mut usize, significand: &mut Option<u64>) -> usize {
+    let from = *at;
+    while let Some(digit) = bytes.get(*at).filter(|b| b.is_ascii_digit()) {
+        *significand = significand
+            .and_then(|s| s.checked_mul(10))
+            .and_then(|s| s.checked_add(u64::from(digit - b'0')));
+        *at += 1;
+    }
+    *at - from
 }
 
-fn verdict<E: de::Error>(ok: bool) -> Result<(), E> {
-    if ok { Ok(()) } else { Err(E::custom(Rejected)) }
+/// The `f64` `serde_json` makes of `significand × 10^exponent`, where both are small enough
+/// for that to be one exactly rounded multiplication or division of exact values (Clinger's
+/// fast path): `serde_json` does just that without its `float_roundtrip` feature and rounds
+/// exactly with it, so the bits are the same either way. `None` for the rest, which
+/// `serde_json` itself then reads.
+fn float_fast(negative: bool, significand: Option<u64>, exponent: Option<i64>) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let exponent = exponent?;
+    let pow = *POW10.get(usize::try_from(exponent.unsigned_abs()).ok()?)?;
+    let f = significand.filter(|s| *s <= 1 << 53)? as f64;
+    let f = if exponent >= 0 { f * pow } else { f / pow };
+    Some(if negative { -f } else { f })
 }
 
-impl Walk<'_> {
+/// An integer as an `f64`, when that is exact.
+fn exact_int(i: i128) -> Option<f64> {
+    (i.unsigned_abs() <= 1 << 53).then_some(i as f64)
+}
+
+/// A scalar the walker has read, for the keywords it hands to `jsonschema`.
+trait ScalarValue {
+    fn to_value(self) -> Value;
+}
+
+impl ScalarValue for bool {
+    fn to_value(self) -> Value {
+        Value::Bool(self)
+    }
+}
+
+impl ScalarValue for () {
+    fn to_value(self) -> Value {
+        Value::Null
+    }
+}
+
+impl Checked {
+    /// A declared property's node and its bit in the `required` mask.
+    fn property(&self, key: &str) -> Option<(usize, Option<u32>)> {
+        // Most objects declare a handful of properties: a scan comparing lengths first beats
+        // a binary search's string comparisons there.
+        let found = if self.properties.len() <= 16 {
+            let key = key.as_bytes();
+            self.properties.iter().find(|(name, _, _)| {
+                let name = name.as_bytes();
+                name.len() == key.len() && name.first() == key.first() && name == key
+            })
+        } else {
+            self.properties
+                .binary_search_by(|(name, _, _)| name.as_str().cmp(key))
+                .ok()
+                .and_then(|i| self.properties.get(i))
+        };
+        found.map(|(_, node, bit)| (*node, *bit))
+    }
+
     fn scalar(&self, value: impl FnOnce() -> Value) -> bool {
-        self.checked
-            .scalar
-            .as_ref()
-            .is_none_or(|v| v.is_valid(&value()))
+        self.scalar.as_ref().is_none_or(|v| v.is_valid(&value()))
+    }
+
+    fn accepts_literal(&self, bit: u8, value: impl ScalarValue) -> bool {
+        self.types & bit != 0 && self.strings.is_none() && self.scalar(|| value.to_value())
+    }
+
+    fn in_bounds(&self, n: f64) -> bool {
+        self.minimum.is_none_or(|m| n >= m)
+            && self.maximum.is_none_or(|m| n <= m)
+            && self.exclusive_minimum.is_none_or(|m| n > m)
+            && self.exclusive_maximum.is_none_or(|m| n < m)
+    }
+
+    fn has_bounds(&self) -> bool {
+        self.minimum.is_some()
+            || self.maximum.is_some()
+            || self.exclusive_minimum.is_some()
+            || self.exclusive_maximum.is_some()
+    }
+
+    fn accepts_integer(&self, value: Value, exact: Option<f64>) -> bool {
+        let in_bounds = match exact {
+            Some(n) => self.in_bounds(n),
+            None => !self.has_bounds(),
+        };
+        self.types & INTEGER != 0 && self.strings.is_none() && in_bounds && self.scalar(|| value)
+    }
+
+    fn accepts_float(&self, v: f64) -> bool {
+        // `1.0` is an integer to JSON Schema; the walker leaves that case to `jsonschema`.
+        self.types & NUMBER != 0
+            && self.strings.is_none()
+            && self.in_bounds(v)
+            && self.scalar(|| Value::from(v))
+    }
+
+    fn accepts_str(&self, v: &str) -> bool {
+        let fits = || {
+            if self.min_length == 0 && self.max_length == u64::MAX {
+                return true;
+            }
+            let chars = v.chars().count() as u64;
+            chars >= self.min_length && chars <= self.max_length
+        };
+        self.types & STRING != 0
+            && self
+                .strings
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|s| s == v))
+            && fits()
+            && self.string_scalar(v)
     }
 
     /// `scalar` on a string, through a buffer kept per thread rather than a new `String`.
@@ -555,7 +883,7 @@ impl Walk<'_> {
         thread_local! {
             static SCRATCH: RefCell<Value> = const { RefCell::new(Value::String(String::new())) };
         }
-        let Some(validator) = &self.checked.scalar else {
+        let Some(validator) = &self.scalar else {
             return true;
         };
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
@@ -570,182 +898,6 @@ impl Walk<'_> {
             }
             Err(_) => validator.is_valid(&Value::String(v.to_string())),
         })
-    }
-
-    fn in_bounds(&self, n: f64) -> bool {
-        let c = self.checked;
-        c.minimum.is_none_or(|m| n >= m)
-            && c.maximum.is_none_or(|m| n <= m)
-            && c.exclusive_minimum.is_none_or(|m| n > m)
-            && c.exclusive_maximum.is_none_or(|m| n < m)
-    }
-
-    fn has_bounds(&self) -> bool {
-        let c = self.checked;
-        c.minimum.is_some()
-            || c.maximum.is_some()
-            || c.exclusive_minimum.is_some()
-            || c.exclusive_maximum.is_some()
-    }
-
-    fn integer<E: de::Error>(&self, value: Value, exact: Option<f64>) -> Result<(), E> {
-        let c = self.checked;
-        let in_bounds = match exact {
-            Some(n) => self.in_bounds(n),
-            None => !self.has_bounds(),
-        };
-        verdict(c.types & INTEGER != 0 && c.strings.is_none() && in_bounds && self.scalar(|| value))
-    }
-}
-
-/// An integer as an `f64`, when that is exact.
-fn exact_int(i: i128) -> Option<f64> {
-    (i.unsigned_abs() <= 1 << 53).then_some(i as f64)
-}
-
-impl<'de> Visitor<'de> for Walk<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        let c = self.checked;
-        verdict(c.types & NULL != 0 && c.strings.is_none() && self.scalar(|| Value::Null))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        let c = self.checked;
-        verdict(c.types & BOOLEAN != 0 && c.strings.is_none() && self.scalar(|| Value::Bool(v)))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.integer(Value::from(v), exact_int(i128::from(v)))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.integer(Value::from(v), exact_int(i128::from(v)))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        let c = self.checked;
-        // `1.0` is an integer to JSON Schema; the walker leaves that case to `jsonschema`.
-        verdict(
-            c.types & NUMBER != 0
-                && c.strings.is_none()
-                && self.in_bounds(v)
-                && self.scalar(|| Value::from(v)),
-        )
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        let c = self.checked;
-        let fits = || {
-            if c.min_length == 0 && c.max_length == u64::MAX {
-                return true;
-            }
-            let chars = v.chars().count() as u64;
-            chars >= c.min_length && chars <= c.max_length
-        };
-        verdict(
-            c.types & STRING != 0
-                && c.strings.as_ref().is_none_or(|s| s.iter().any(|s| s == v))
-                && fits()
-                && self.string_scalar(v),
-        )
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let c = self.checked;
-        if c.types & ARRAY == 0 || c.strings.is_some() {
-            return Err(de::Error::custom(Rejected));
-        }
-        let seed = Seed {
-            nodes: self.nodes,
-            node: c.items.unwrap_or(usize::MAX),
-        };
-        let mut count = 0u64;
-        loop {
-            let more = match c.items {
-                Some(_) => seq.next_element_seed(seed)?.is_some(),
-                None => seq.next_element::<IgnoredAny>()?.is_some(),
-            };
-            if !more {
-                break;
-            }
-            count += 1;
-        }
-        verdict(count >= c.min_items && count <= c.max_items)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let c = self.checked;
-        if c.types & OBJECT == 0 || c.strings.is_some() {
-            return Err(de::Error::custom(Rejected));
-        }
-        let mut seen = 0u64;
-        let mut count = 0u64;
-        while let Some(found) = map.next_key_seed(Key(&c.properties))? {
-            count += 1;
-            let node = match found {
-                Some(i) => {
-                    let (_, node, bit) = &c.properties[i];
-                    if let Some(bit) = bit {
-                        seen |= 1 << bit;
-                    }
-                    Some(*node)
-                }
-                None => c.additional,
-            };
-            match node {
-                Some(node) => map.next_value_seed(Seed {
-                    nodes: self.nodes,
-                    node,
-                })?,
-                None => drop(map.next_value::<IgnoredAny>()?),
-            }
-        }
-        verdict(
-            seen & c.required_mask == c.required_mask
-                && count >= c.min_properties
-                && count <= c.max_properties,
-        )
-    }
-}
-
-/// Finds an object key among the declared properties (sorted by name), without allocating.
-struct Key<'v>(&'v [(String, usize, Option<u32>)]);
-
-impl<'de> DeserializeSeed<'de> for Key<'_> {
-    type Value = Option<usize>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Key<'_> {
-    type Value = Option<usize>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
-        // Most objects declare a handful of properties: a scan comparing lengths first beats
-        // a binary search's string comparisons there.
-        if self.0.len() <= 16 {
-            let v = v.as_bytes();
-            return Ok(self.0.iter().position(|(name, _, _)| {
-                let name = name.as_bytes();
-                name.len() == v.len() && name.first() == v.first() && name == v
-            }));
-        }
-        Ok(self
-            .0
-            .binary_search_by(|(name, _, _)| name.as_str().cmp(v))
-            .ok())
     }
 }
 
@@ -911,6 +1063,76 @@ mod tests {
         agree(json!(false), json!({}), &[("{}", false), ("1", false)]);
     }
 
+    /// The walker reads JSON's grammar itself: it must refuse what `serde_json` refuses, and
+    /// read numbers and escapes as it does, through nodes it checks and nodes it skips.
+    #[test]
+    fn the_grammar_is_serde_jsons() {
+        let cases: &[(&str, bool)] = &[
+            (
+                "[0, 1.5, -1.5e-3, 1E+2, 0.0, 18446744073709551616, -9223372036854775809]",
+                true,
+            ),
+            (
+                r#"{"a\u00e9\n": "\ud83d\ude00", "b": "\\\/\b\f\n\r\t\""}"#,
+                true,
+            ),
+            (" \t\r\n[ ] ", true),
+            ("[true, false, null, {}, [[]], \"\"]", true),
+            ("01", false),
+            ("-", false),
+            ("1.", false),
+            (".5", false),
+            ("1e", false),
+            ("1e+", false),
+            ("+1", false),
+            ("[1e400]", false),
+            ("[-1e400]", false),
+            (r#""\ud800""#, false),
+            ("\"a\u{1}\"", false),
+            (r#""\x""#, false),
+            (r#""abc"#, false),
+            (r#""\"#, false),
+            ("[1,]", false),
+            ("[,1]", false),
+            ("[1 2]", false),
+            (r#"{"a":1,}"#, false),
+            (r#"{"a" 1}"#, false),
+            (r#"{"a":1 "b":2}"#, false),
+            (r#"{"a":}"#, false),
+            ("{,}", false),
+            ("{1:2}", false),
+            ("tru", false),
+            ("nul", false),
+            ("falsey", false),
+            ("[] x", false),
+        ];
+        let every_type = json!({
+            "type": ["array", "object", "string", "number", "null", "boolean"],
+            "items": {"type": ["array", "object", "string", "number", "null", "boolean"]},
+            "additionalProperties": {"type": ["string", "number"]}
+        });
+        for schema in [json!(true), every_type] {
+            agree(schema, json!({}), cases);
+        }
+        // Numbers reach the checks as `serde_json` reads them into a `Value`: `-0` and integers
+        // beyond 64 bits are floats there (left to `jsonschema` against `integer`).
+        let v = verdicts(
+            json!({"type": "array", "items": {"type": "integer", "maximum": 5}}),
+            json!({}),
+            &[
+                "[-0]",
+                "[18446744073709551616]",
+                "[5, -5, 0]",
+                "[6]",
+                "[5.5]",
+            ],
+        );
+        assert_eq!(
+            v.iter().map(|v| v.0).collect::<Vec<_>>(),
+            [false, false, true, false, false]
+        );
+    }
+
     #[test]
     fn references_recursion_arrays_and_additional_properties() {
         let defs = json!({
@@ -987,6 +1209,45 @@ mod tests {
                 (r#"{"m": 1.25}"#, false),
             ],
         );
+    }
+
+    /// Floats the walker reads itself are the bits `serde_json` reads.
+    #[test]
+    fn fast_floats_are_serde_jsons() {
+        let mut rng = crate::testing::generate::Rng::new(7);
+        let mut fast = 0;
+        for _ in 0..20_000 {
+            let count = 1 + rng.below(19) as usize;
+            let text: String = (0..count)
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect();
+            let text = text.trim_start_matches('0').to_string() + "1";
+            let point = rng.below(text.len() as u64) as usize;
+            let mut text = format!("{}.{}", &text[..point.max(1)], &text[point.max(1)..]);
+            if text.ends_with('.') {
+                text.push('0');
+            }
+            if rng.below(2) == 0 {
+                text = format!("{text}e{}", rng.below(50) as i64 - 25);
+            }
+            if rng.below(2) == 0 {
+                text.insert(0, '-');
+            }
+            let bytes = text.as_bytes();
+            let negative = text.starts_with('-');
+            let mut at = usize::from(negative);
+            let mut significand = Some(0);
+            digits(bytes, &mut at, &mut significand);
+            at += 1;
+            let fraction = digits(bytes, &mut at, &mut significand) as i64;
+            let written: i64 = text.split_once('e').map_or(0, |(_, e)| e.parse().unwrap());
+            let expected: f64 = serde_json::from_str(&text).unwrap();
+            if let Some(f) = float_fast(negative, significand, Some(written - fraction)) {
+                fast += 1;
+                assert_eq!(f.to_bits(), expected.to_bits(), "{text}");
+            }
+        }
+        assert!(fast > 5_000, "{fast}");
     }
 
     #[test]

@@ -4,10 +4,11 @@
 //! through `ContractLayer` on a router built by hand and through `routes!`, whose handlers are
 //! each checked against their own operation; and the bare `jsonschema` validation of the same
 //! body, parsed (the floor) and from its bytes (what the layer did before it validated while
-//! parsing).
+//! parsing). Criterion reports each variant on its own; the ratios printed at the end come from
+//! the variants taking turns (`interleaved`), which this machine's drift cannot skew.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -82,13 +83,9 @@ fn mount<Op: Operation, H: Handler<T, ()>, T: 'static>(
     )
 }
 
-fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let spec = contract_runtime::spec!("specs/runtime.yaml");
-    let variants = [
+/// The routers compared, plain axum first.
+fn variants(spec: contract_runtime::SpecBundle) -> [(&'static str, Router); 4] {
+    [
         ("plain axum", router(None)),
         (
             "layer, validation off",
@@ -102,17 +99,34 @@ fn bench(c: &mut Criterion) {
         // operation, no layer. (Its expansion, written out: `routes!` validates where the crate
         // using it has `debug_assertions`, which a bench build has not.)
         ("routes!, validating", debug_routes(spec)),
-    ];
-    let floor = jsonschema::options()
+    ]
+}
+
+/// The bare `jsonschema` validator of the body `uri` answers with, and that body.
+fn floor(uri: &str) -> (jsonschema::Validator, Value) {
+    let (schema, value) = if uri == "/pets/1" {
+        (pet_schema(), pet(0))
+    } else {
+        (
+            json!({"type": "array", "items": pet_schema()}),
+            Value::Array((0..1000).map(pet).collect()),
+        )
+    };
+    let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .with_pattern_options(jsonschema::PatternOptions::regex())
-        .build(&pet_schema())
+        .build(&schema)
         .unwrap();
-    let list_floor = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .with_pattern_options(jsonschema::PatternOptions::regex())
-        .build(&json!({"type": "array", "items": pet_schema()}))
+    assert!(validator.is_valid(&value));
+    (validator, value)
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
         .unwrap();
+    let variants = variants(contract_runtime::spec!("specs/runtime.yaml"));
     for (body, uri) in [
         ("small object", "/pets/1"),
         ("1000-item array", "/pets?kind=cat"),
@@ -142,12 +156,8 @@ fn bench(c: &mut Criterion) {
                 })
             });
         }
-        let (validator, value) = if uri == "/pets/1" {
-            (&floor, pet(0))
-        } else {
-            (&list_floor, Value::Array((0..1000).map(pet).collect()))
-        };
-        assert!(validator.is_valid(&value));
+        let (validator, value) = floor(uri);
+        let validator = &validator;
         group.bench_function(BenchmarkId::from_parameter("bare jsonschema"), |b| {
             b.iter(|| validator.is_valid(&value))
         });
@@ -218,18 +228,133 @@ fn bench_tcp(c: &mut Criterion) {
     group.finish();
 }
 
-/// Mean time of one benchmark from criterion's saved estimates, in nanoseconds.
-fn mean(group: &str, name: &str) -> Option<f64> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let path = target
-        .join("criterion")
-        .join(group)
-        .join(name)
-        .join("new/estimates.json");
-    let value: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    value["mean"]["point_estimate"].as_f64()
+/// A batch of `n` calls of one variant, timed.
+type Batch<'a> = Box<dyn FnMut(u32) -> Duration + 'a>;
+
+/// `n` requests for `uri` through `app`, each response read whole.
+fn requests<'a>(rt: &'a tokio::runtime::Runtime, app: &'a Router, uri: &'a str) -> Batch<'a> {
+    Box::new(move |n| {
+        let start = Instant::now();
+        rt.block_on(async {
+            for _ in 0..n {
+                let response = app
+                    .clone()
+                    .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                black_box(response.into_body().collect().await.unwrap().to_bytes());
+            }
+        });
+        start.elapsed()
+    })
+}
+
+/// The ratios this bench reports. Criterion times each variant in its own few seconds, one
+/// after another, and this machine drifts by 10-30% between such spells; so here the variants
+/// take turns in short batches (about 10 ms each), round after round, and each ratio is the
+/// median over rounds of the variant's time per call over plain axum's in the same round.
+fn interleaved(rt: &tokio::runtime::Runtime, spec: contract_runtime::SpecBundle) {
+    let apps = variants(spec);
+    println!(
+        "\nratios to plain axum, the variants taking turns (median over rounds, and the middle half of the rounds):"
+    );
+    for (group, uri) in [
+        ("small object", "/pets/1"),
+        ("1000-item array", "/pets?kind=cat"),
+    ] {
+        let (validator, value) = floor(uri);
+        let text = serde_json::to_vec(&value).unwrap();
+        let mut batches: Vec<(&str, Batch)> = apps
+            .iter()
+            .map(|(name, app)| (*name, requests(rt, app, uri)))
+            .collect();
+        batches.push((
+            "bare jsonschema",
+            Box::new(|n| {
+                let start = Instant::now();
+                for _ in 0..n {
+                    black_box(validator.is_valid(black_box(&value)));
+                }
+                start.elapsed()
+            }),
+        ));
+        batches.push((
+            "parse + jsonschema",
+            Box::new(|n| {
+                let start = Instant::now();
+                for _ in 0..n {
+                    let parsed = serde_json::from_slice::<Value>(black_box(&text)).unwrap();
+                    black_box(validator.is_valid(&parsed));
+                }
+                start.elapsed()
+            }),
+        ));
+        report(group, &mut batches);
+    }
+    // Served over kept-alive loopback connections, as in production.
+    let request = b"GET /pets/1 HTTP/1.1\r\nhost: localhost\r\n\r\n";
+    let mut batches: Vec<(&str, Batch)> = Vec::new();
+    for (name, app) in apps {
+        if name == "layer, validation off" {
+            continue;
+        }
+        let mut stream = rt.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            tokio::net::TcpStream::connect(addr).await.unwrap()
+        });
+        let mut buf = Vec::new();
+        batches.push((
+            name,
+            Box::new(move |n| {
+                let start = Instant::now();
+                rt.block_on(async {
+                    for _ in 0..n {
+                        black_box(exchange(&mut stream, request, &mut buf).await);
+                    }
+                });
+                start.elapsed()
+            }),
+        ));
+    }
+    report("small object over loopback TCP", &mut batches);
+}
+
+/// Times the batches in turns, round after round, and prints each one's median time per call
+/// and its ratio to the first one's (the median over rounds, and the middle half of them).
+fn report(group: &str, batches: &mut [(&str, Batch)]) {
+    const ROUNDS: usize = 41;
+    // Calls per batch: about 10 ms of plain axum, after a warm-up of every variant.
+    for (_, batch) in batches.iter_mut() {
+        batch(20);
+    }
+    let once = batches[0].1(50) / 50;
+    let n =
+        (Duration::from_millis(10).as_nanos() / once.as_nanos().max(1)).clamp(1, 100_000) as u32;
+    let mut per_call: Vec<Vec<f64>> = vec![Vec::new(); batches.len()];
+    for _ in 0..ROUNDS {
+        for (i, (_, batch)) in batches.iter_mut().enumerate() {
+            per_call[i].push(batch(n).as_nanos() as f64 / f64::from(n));
+        }
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 2], v[v.len() / 4], v[v.len() * 3 / 4])
+    };
+    for (i, (name, _)) in batches.iter().enumerate() {
+        let ratios: Vec<f64> = per_call[i]
+            .iter()
+            .zip(&per_call[0])
+            .map(|(t, b)| t / b)
+            .collect();
+        let (time, _, _) = median(per_call[i].clone());
+        let (ratio, low, high) = median(ratios);
+        println!(
+            "  {group:>16} | {name:<22} {:>10.2} µs  {ratio:>5.2}x  ({low:.2}-{high:.2})",
+            time / 1000.0
+        );
+    }
 }
 
 fn main() {
@@ -237,36 +362,14 @@ fn main() {
     bench(&mut c);
     bench_tcp(&mut c);
     c.final_summary();
-    println!("\nratios to plain axum (same run):");
-    for group in [
-        "small object",
-        "1000-item array",
-        "small object over loopback TCP",
-    ] {
-        let Some(base) = mean(group, "plain axum") else {
-            println!("  {group}: no estimates found (run through `cargo bench`)");
-            continue;
-        };
-        for name in [
-            "layer, validation off",
-            "layer, validating",
-            "routes!, validating",
-            "bare jsonschema",
-            "parse + jsonschema",
-        ] {
-            if let Some(t) = mean(group, name) {
-                println!(
-                    "  {group:>16} | {name:<22} {:>10.1} µs  {:>6.2}x",
-                    t / 1000.0,
-                    t / base
-                );
-            }
-        }
-        println!(
-            "  {group:>16} | {:<22} {:>10.1} µs  {:>6.2}x",
-            "plain axum",
-            base / 1000.0,
-            1.0
-        );
+    // Not when criterion runs as a test (`cargo test --benches`), lists its benchmarks or
+    // runs one under a profiler (`--profile-time`).
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        interleaved(&rt, contract_runtime::spec!("specs/runtime.yaml"));
     }
 }

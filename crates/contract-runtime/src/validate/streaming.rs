@@ -658,16 +658,19 @@ impl<'t> Walk<'_, 't> {
         let bytes = self.text.as_bytes();
         let start = self.at;
         let mut at = start + 1;
-        loop {
-            match *bytes.get(at)? {
-                b'"' => {
-                    self.at = at + 1;
-                    return self.text.get(start + 1..at).map(Cow::Borrowed);
-                }
-                b'\\' => break,
-                0..=0x1f => return None,
-                _ => at += 1,
+        while bytes
+            .get(at)
+            .is_some_and(|b| !STRING_STOPS[usize::from(*b)])
+        {
+            at += 1;
+        }
+        match *bytes.get(at)? {
+            b'"' => {
+                self.at = at + 1;
+                return self.text.get(start + 1..at).map(Cow::Borrowed);
             }
+            b'\\' => {}
+            _ => return None,
         }
         // Escapes (rare in responses): find the closing quote, then unescape as `serde_json`
         // does, surrogate pairs and errors included.
@@ -781,6 +784,26 @@ fn float_fast(negative: bool, significand: Option<u64>, exponent: Option<i64>) -
     Some(if negative { -f } else { f })
 }
 
+/// The bytes that end a run of plain characters in a JSON string: its closing quote, an escape,
+/// or a control character (never allowed raw). One lookup per byte.
+static STRING_STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        stops[b] = true;
+        b += 1;
+    }
+    stops[b'"' as usize] = true;
+    stops[b'\\' as usize] = true;
+    stops
+};
+
+/// Byte-wise equality, inline: the names compared are short, where a call to `memcmp` costs
+/// more than the comparison.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// An integer as an `f64`, when that is exact.
 fn exact_int(i: i128) -> Option<f64> {
     (i.unsigned_abs() <= 1 << 53).then_some(i as f64)
@@ -810,10 +833,9 @@ impl Checked {
         // a binary search's string comparisons there.
         let found = if self.properties.len() <= 16 {
             let key = key.as_bytes();
-            self.properties.iter().find(|(name, _, _)| {
-                let name = name.as_bytes();
-                name.len() == key.len() && name.first() == key.first() && name == key
-            })
+            self.properties
+                .iter()
+                .find(|(name, _, _)| same(name.as_bytes(), key))
         } else {
             self.properties
                 .binary_search_by(|(name, _, _)| name.as_str().cmp(key))
@@ -873,7 +895,7 @@ impl Checked {
             && self
                 .strings
                 .as_ref()
-                .is_none_or(|s| s.iter().any(|s| s == v))
+                .is_none_or(|s| s.iter().any(|s| same(s.as_bytes(), v.as_bytes())))
             && fits()
             && self.string_scalar(v)
     }

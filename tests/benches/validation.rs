@@ -357,7 +357,39 @@ fn report(group: &str, batches: &mut [(&str, Batch)]) {
     }
 }
 
+/// `bench/validation-instructions.sh` runs this under callgrind, which counts the instructions
+/// of `counted` alone: `VALIDATION_BENCH_COUNT` requests of one variant (`VALIDATION_BENCH_VARIANT`,
+/// small object), after as many uncounted ones (validators compiled, caches warm).
+fn count_instructions(variant: &str, n: u32) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let apps = variants(contract_runtime::spec!("specs/runtime.yaml"));
+    let Some((_, app)) = apps.iter().find(|(name, _)| *name == variant) else {
+        panic!("no variant {variant:?}");
+    };
+    let mut batch = requests(&rt, app, "/pets/1");
+    batch(n);
+    counted(&mut batch, n);
+}
+
+#[inline(never)]
+fn counted(batch: &mut Batch, n: u32) {
+    black_box(batch(n));
+}
+
 fn main() {
+    if let (Ok(variant), Ok(n)) = (
+        std::env::var("VALIDATION_BENCH_VARIANT"),
+        std::env::var("VALIDATION_BENCH_COUNT"),
+    ) {
+        count_instructions(
+            &variant,
+            n.parse().expect("VALIDATION_BENCH_COUNT: a number"),
+        );
+        return;
+    }
     let mut c = Criterion::default().configure_from_args();
     bench(&mut c);
     bench_tcp(&mut c);

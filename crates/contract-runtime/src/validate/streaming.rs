@@ -577,6 +577,7 @@ impl<'t> Walk<'_, 't> {
         Some(more)
     }
 
+    #[inline(never)]
     fn object(&mut self, c: Option<&Checked>) -> bool {
         if c.is_some_and(|c| c.types & OBJECT == 0 || c.strings.is_some()) || !self.enter() {
             return false;
@@ -689,6 +690,7 @@ impl<'t> Walk<'_, 't> {
 
     /// A number, read as `serde_json` reads it into a `Value`: an integer within 64 bits as
     /// that integer, anything else (`-0` included) as the `f64` `serde_json` makes of it.
+    #[inline(never)]
     fn number(&mut self, c: Option<&Checked>) -> bool {
         let bytes = self.text.as_bytes();
         let start = self.at;

@@ -655,26 +655,35 @@ impl<'t> Walk<'_, 't> {
     }
 
     /// A string (the walk is at its opening quote), unescaped.
+    #[inline]
     fn string(&mut self) -> Option<Cow<'t, str>> {
         let bytes = self.text.as_bytes();
-        let start = self.at;
-        let mut at = start + 1;
+        let start = self.at + 1;
+        let mut at = start;
         while bytes
             .get(at)
             .is_some_and(|b| !STRING_STOPS[usize::from(*b)])
         {
             at += 1;
         }
-        match *bytes.get(at)? {
-            b'"' => {
-                self.at = at + 1;
-                return self.text.get(start + 1..at).map(Cow::Borrowed);
-            }
-            b'\\' => {}
-            _ => return None,
+        if bytes.get(at) == Some(&b'"') {
+            self.at = at + 1;
+            return self.text.get(start..at).map(Cow::Borrowed);
         }
-        // Escapes (rare in responses): find the closing quote, then unescape as `serde_json`
-        // does, surrogate pairs and errors included.
+        self.escaped_string(at)
+    }
+
+    /// The rest of a string from `at`, an escape or a control character: escapes are rare in
+    /// responses, so the closing quote is found, then the string unescaped as `serde_json`
+    /// does, surrogate pairs and errors included.
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self, mut at: usize) -> Option<Cow<'t, str>> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        if bytes.get(at) != Some(&b'\\') {
+            return None;
+        }
         loop {
             match *bytes.get(at)? {
                 b'"' => break,

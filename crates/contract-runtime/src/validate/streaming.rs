@@ -752,12 +752,12 @@ impl<'t> Walk<'_, 't> {
         };
         if integer && let Some(u) = significand {
             if !negative {
-                return c.accepts_integer(Value::from(u), exact_int(u.into()));
+                return c.accepts_integer(|| Value::from(u), exact_int(u.into()));
             }
             if let Ok(i) = i64::try_from(-i128::from(u))
                 && i < 0
             {
-                return c.accepts_integer(Value::from(i), exact_int(i.into()));
+                return c.accepts_integer(|| Value::from(i), exact_int(i.into()));
             }
         }
         let float = float_fast(negative, significand, exponent)
@@ -878,12 +878,12 @@ impl Checked {
             || self.exclusive_maximum.is_some()
     }
 
-    fn accepts_integer(&self, value: Value, exact: Option<f64>) -> bool {
+    fn accepts_integer(&self, value: impl FnOnce() -> Value, exact: Option<f64>) -> bool {
         let in_bounds = match exact {
             Some(n) => self.in_bounds(n),
             None => !self.has_bounds(),
         };
-        self.types & INTEGER != 0 && self.strings.is_none() && in_bounds && self.scalar(|| value)
+        self.types & INTEGER != 0 && self.strings.is_none() && in_bounds && self.scalar(value)
     }
 
     fn accepts_float(&self, v: f64) -> bool {

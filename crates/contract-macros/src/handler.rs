@@ -145,7 +145,8 @@ fn check_path(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Erro
             .collect::<Vec<_>>()
             .join(", ");
         let expected = signature::path_extractor(spec, op);
-        let location = spec.doc.place(&op.loc);
+        // Located only for a message: finding a line in a large spec indexes the whole file.
+        let location = || spec.doc.place(&op.loc).to_string();
         match inner {
             syn::Type::Tuple(tuple) => {
                 let found = tuple.elems.len();
@@ -153,14 +154,15 @@ fn check_path(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Erro
                     errors.on(
                         tuple,
                         format!(
-                            "{} has {} path parameter{} ({names}), but this `Path` extracts {found}\nspec: {location}\nhelp: write `{expected}`",
+                            "{} has {} path parameter{} ({names}), but this `Path` extracts {found}\nspec: {}\nhelp: write `{expected}`",
                             op.label(),
                             template.len(),
                             plural(template.len()),
+                            location(),
                         ),
                     );
                 } else if let Some(bound) = tuple_binding_names(&arg.pat) {
-                    check_order(op, &bound, &expected, &location.to_string(), errors);
+                    check_order(op, &bound, &expected, &location, errors);
                 }
             }
             other => {
@@ -168,18 +170,20 @@ fn check_path(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Erro
                     errors.on(
                         other,
                         format!(
-                            "{} has no path parameters, but the handler extracts `Path`\nspec: {location}\nhelp: remove the `Path` extractor",
-                            op.label()
+                            "{} has no path parameters, but the handler extracts `Path`\nspec: {}\nhelp: remove the `Path` extractor",
+                            op.label(),
+                            location(),
                         ),
                     );
                 } else if template.len() > 1 && signature::is_scalar(other) {
                     errors.on(
                         other,
                         format!(
-                            "{} has {} path parameters ({names}), but `Path<{}>` extracts one\nspec: {location}\nhelp: write `{expected}`, or extract a struct with one field per parameter",
+                            "{} has {} path parameters ({names}), but `Path<{}>` extracts one\nspec: {}\nhelp: write `{expected}`, or extract a struct with one field per parameter",
                             op.label(),
                             template.len(),
                             quote!(#other).to_string().replace(' ', ""),
+                            location(),
                         ),
                     );
                 }
@@ -212,7 +216,7 @@ fn check_order(
     op: &Operation,
     bound: &[&syn::Ident],
     expected: &str,
-    location: &str,
+    location: &dyn Fn() -> String,
     errors: &mut Errors,
 ) {
     let normalized = |s: &str| {
@@ -235,9 +239,10 @@ fn check_order(
             errors.on(
                 ident,
                 format!(
-                    "path parameter {} of {} is `{want}`, but this binding is `{ident}`: the tuple is in the wrong order\nspec: {location}\nhelp: write `{expected}`",
+                    "path parameter {} of {} is `{want}`, but this binding is `{ident}`: the tuple is in the wrong order\nspec: {}\nhelp: write `{expected}`",
                     i + 1,
                     op.label(),
+                    location(),
                 ),
             );
         }

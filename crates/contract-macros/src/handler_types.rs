@@ -358,7 +358,6 @@ fn check_body(
         return TokenStream::new();
     };
     let (media, json, form) = content(ctx.spec, loc);
-    let place = ctx.spec.doc.place(loc);
     let (schema, wanted) = match kind.as_str() {
         "Json" => (json, "a JSON media type (application/json)"),
         "Form" => (form, "application/x-www-form-urlencoded"),
@@ -371,9 +370,10 @@ fn check_body(
         errors.on(
             ty,
             format!(
-                "the request body of {} is {}, not {wanted}\nspec: {place}\nhelp: extract it as one of the declared media types",
+                "the request body of {} is {}, not {wanted}\nspec: {}\nhelp: extract it as one of the declared media types",
                 op.label(),
-                if media.is_empty() { "declared without content".to_string() } else { media.join(", ") }
+                if media.is_empty() { "declared without content".to_string() } else { media.join(", ") },
+                ctx.spec.doc.place(loc),
             ),
         );
         return TokenStream::new();

@@ -121,12 +121,49 @@ fn floor(uri: &str) -> (jsonschema::Validator, Value) {
     (validator, value)
 }
 
-fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
+/// The runtime every variant is driven on (one thread, as criterion's async bencher uses it).
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
+        .unwrap()
+}
+
+/// The bench's spec, embedded once.
+fn spec() -> contract_runtime::SpecBundle {
+    contract_runtime::spec!("specs/runtime.yaml")
+}
+
+/// One request for `uri` through `app`, its response read whole.
+async fn request(app: &Router, uri: &str) -> (axum::http::StatusCode, axum::body::Bytes) {
+    let response = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
         .unwrap();
-    let variants = variants(contract_runtime::spec!("specs/runtime.yaml"));
+    let status = response.status();
+    (
+        status,
+        response.into_body().collect().await.unwrap().to_bytes(),
+    )
+}
+
+/// `app` served on a loopback port, and a kept-alive connection to it.
+fn serve(rt: &tokio::runtime::Runtime, app: Router) -> tokio::net::TcpStream {
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        tokio::net::TcpStream::connect(addr).await.unwrap()
+    })
+}
+
+/// The request the TCP variants send.
+const TCP_REQUEST: &[u8] = b"GET /pets/1 HTTP/1.1\r\nhost: localhost\r\n\r\n";
+
+fn bench(c: &mut Criterion) {
+    let rt = runtime();
+    let variants = variants(spec());
     for (body, uri) in [
         ("small object", "/pets/1"),
         ("1000-item array", "/pets?kind=cat"),
@@ -137,23 +174,10 @@ fn bench(c: &mut Criterion) {
             .warm_up_time(Duration::from_secs(1));
         for (name, app) in &variants {
             // A response that does not validate would make the comparison meaningless.
-            let status = rt
-                .block_on(
-                    app.clone()
-                        .oneshot(Request::get(uri).body(Body::empty()).unwrap()),
-                )
-                .unwrap()
-                .status();
+            let (status, _) = rt.block_on(request(app, uri));
             assert_eq!(status, 200, "{name} {uri}");
             group.bench_function(BenchmarkId::from_parameter(name), |b| {
-                b.to_async(&rt).iter(|| async {
-                    let response = app
-                        .clone()
-                        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-                        .await
-                        .unwrap();
-                    response.into_body().collect().await.unwrap().to_bytes()
-                })
+                b.to_async(&rt).iter(|| request(app, uri))
             });
         }
         let (validator, value) = floor(uri);
@@ -196,11 +220,8 @@ async fn exchange(stream: &mut tokio::net::TcpStream, request: &[u8], buf: &mut 
 }
 
 fn bench_tcp(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let spec = contract_runtime::spec!("specs/runtime.yaml");
+    let rt = runtime();
+    let spec = spec();
     let mut group = c.benchmark_group("small object over loopback TCP");
     group
         .measurement_time(Duration::from_secs(3))
@@ -212,17 +233,11 @@ fn bench_tcp(c: &mut Criterion) {
             router(Some(ContractLayer::new(spec).validate_responses(true))),
         ),
     ] {
-        let mut stream = rt.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-            tokio::net::TcpStream::connect(addr).await.unwrap()
-        });
-        let request = b"GET /pets/1 HTTP/1.1\r\nhost: localhost\r\n\r\n";
+        let mut stream = serve(&rt, app);
         let mut buf = Vec::new();
-        assert!(rt.block_on(exchange(&mut stream, request, &mut buf)) > 0);
+        assert!(rt.block_on(exchange(&mut stream, TCP_REQUEST, &mut buf)) > 0);
         group.bench_function(BenchmarkId::from_parameter(name), |b| {
-            b.iter(|| rt.block_on(exchange(&mut stream, request, &mut buf)))
+            b.iter(|| rt.block_on(exchange(&mut stream, TCP_REQUEST, &mut buf)))
         });
     }
     group.finish();
@@ -237,12 +252,7 @@ fn requests<'a>(rt: &'a tokio::runtime::Runtime, app: &'a Router, uri: &'a str) 
         let start = Instant::now();
         rt.block_on(async {
             for _ in 0..n {
-                let response = app
-                    .clone()
-                    .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-                    .await
-                    .unwrap();
-                black_box(response.into_body().collect().await.unwrap().to_bytes());
+                black_box(request(app, uri).await);
             }
         });
         start.elapsed()
@@ -292,18 +302,12 @@ fn interleaved(rt: &tokio::runtime::Runtime, spec: contract_runtime::SpecBundle)
         report(group, &mut batches);
     }
     // Served over kept-alive loopback connections, as in production.
-    let request = b"GET /pets/1 HTTP/1.1\r\nhost: localhost\r\n\r\n";
     let mut batches: Vec<(&str, Batch)> = Vec::new();
     for (name, app) in apps {
         if name == "layer, validation off" {
             continue;
         }
-        let mut stream = rt.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-            tokio::net::TcpStream::connect(addr).await.unwrap()
-        });
+        let mut stream = serve(rt, app);
         let mut buf = Vec::new();
         batches.push((
             name,
@@ -311,7 +315,7 @@ fn interleaved(rt: &tokio::runtime::Runtime, spec: contract_runtime::SpecBundle)
                 let start = Instant::now();
                 rt.block_on(async {
                     for _ in 0..n {
-                        black_box(exchange(&mut stream, request, &mut buf).await);
+                        black_box(exchange(&mut stream, TCP_REQUEST, &mut buf).await);
                     }
                 });
                 start.elapsed()
@@ -361,11 +365,8 @@ fn report(group: &str, batches: &mut [(&str, Batch)]) {
 /// of `counted` alone: `VALIDATION_BENCH_COUNT` requests of one variant (`VALIDATION_BENCH_VARIANT`,
 /// small object), after as many uncounted ones (validators compiled, caches warm).
 fn count_instructions(variant: &str, n: u32) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let apps = variants(contract_runtime::spec!("specs/runtime.yaml"));
+    let rt = runtime();
+    let apps = variants(spec());
     let Some((_, app)) = apps.iter().find(|(name, _)| *name == variant) else {
         panic!("no variant {variant:?}");
     };
@@ -398,10 +399,6 @@ fn main() {
     // runs one under a profiler (`--profile-time`).
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        interleaved(&rt, contract_runtime::spec!("specs/runtime.yaml"));
+        interleaved(&runtime(), spec());
     }
 }

@@ -531,19 +531,25 @@ impl<'t> Walk<'_, 't> {
         }
     }
 
-    /// The next value: well-formed, and accepted by `checked` (any value with `None`).
-    fn walk(&mut self, checked: Option<&Checked>) -> bool {
+    /// The next value: well-formed, and accepted by `c` (any value with `None`).
+    fn walk(&mut self, c: Option<&Checked>) -> bool {
         self.whitespace();
-        let c = checked;
         match self.peek() {
             b'{' => self.object(c),
             b'[' => self.array(c),
             b'"' => self
                 .string()
                 .is_some_and(|s| c.is_none_or(|c| c.accepts_str(&s))),
-            b't' => self.literal("true") && c.is_none_or(|c| c.accepts_literal(BOOLEAN, true)),
-            b'f' => self.literal("false") && c.is_none_or(|c| c.accepts_literal(BOOLEAN, false)),
-            b'n' => self.literal("null") && c.is_none_or(|c| c.accepts_literal(NULL, ())),
+            b't' => {
+                self.literal("true") && c.is_none_or(|c| c.accepts_literal(BOOLEAN, || true.into()))
+            }
+            b'f' => {
+                self.literal("false")
+                    && c.is_none_or(|c| c.accepts_literal(BOOLEAN, || false.into()))
+            }
+            b'n' => {
+                self.literal("null") && c.is_none_or(|c| c.accepts_literal(NULL, || Value::Null))
+            }
             b'-' | b'0'..=b'9' => self.number(c),
             _ => false,
         }
@@ -565,8 +571,17 @@ impl<'t> Walk<'_, 't> {
         self.depth <= MAX_DEPTH
     }
 
-    /// After an element: `,` (more follow) or `close` (the last). `None` for anything else.
-    fn separator(&mut self, close: u8) -> Option<bool> {
+    /// An element of an array or a member's value: checked against `node`, or only read.
+    /// Then `,` (`Some(true)`: more follow) or `close` (`Some(false)`: the last); `None` when
+    /// the element is not shown valid or anything else follows.
+    fn element(&mut self, node: Option<usize>, close: u8) -> Option<bool> {
+        let ok = match node {
+            Some(node) => self.value(node),
+            None => self.walk(None),
+        };
+        if !ok {
+            return None;
+        }
         self.whitespace();
         let more = match self.peek() {
             b',' => true,
@@ -607,15 +622,11 @@ impl<'t> Walk<'_, 't> {
                     }
                     None => c.additional,
                 });
-                let ok = match node {
-                    Some(node) => self.value(node),
-                    None => self.walk(None),
-                };
                 count += 1;
-                match self.separator(b'}') {
-                    Some(true) if ok => {}
-                    Some(false) if ok => break,
-                    _ => return false,
+                match self.element(node, b'}') {
+                    Some(true) => {}
+                    Some(false) => break,
+                    None => return false,
                 }
             }
         }
@@ -638,15 +649,11 @@ impl<'t> Walk<'_, 't> {
             self.at += 1;
         } else {
             loop {
-                let ok = match items {
-                    Some(node) => self.value(node),
-                    None => self.walk(None),
-                };
                 count += 1;
-                match self.separator(b']') {
-                    Some(true) if ok => {}
-                    Some(false) if ok => break,
-                    _ => return false,
+                match self.element(items, b']') {
+                    Some(true) => {}
+                    Some(false) => break,
+                    None => return false,
                 }
             }
         }
@@ -820,23 +827,6 @@ fn exact_int(i: i128) -> Option<f64> {
     (i.unsigned_abs() <= 1 << 53).then_some(i as f64)
 }
 
-/// A scalar the walker has read, for the keywords it hands to `jsonschema`.
-trait ScalarValue {
-    fn to_value(self) -> Value;
-}
-
-impl ScalarValue for bool {
-    fn to_value(self) -> Value {
-        Value::Bool(self)
-    }
-}
-
-impl ScalarValue for () {
-    fn to_value(self) -> Value {
-        Value::Null
-    }
-}
-
 impl Checked {
     /// A declared property's node and its bit in the `required` mask.
     fn property(&self, key: &str) -> Option<(usize, Option<u32>)> {
@@ -860,8 +850,9 @@ impl Checked {
         self.scalar.as_ref().is_none_or(|v| v.is_valid(&value()))
     }
 
-    fn accepts_literal(&self, bit: u8, value: impl ScalarValue) -> bool {
-        self.types & bit != 0 && self.strings.is_none() && self.scalar(|| value.to_value())
+    /// `true`, `false` or `null` (`bit`), its `Value` made only for the keywords handed on.
+    fn accepts_literal(&self, bit: u8, value: impl FnOnce() -> Value) -> bool {
+        self.types & bit != 0 && self.strings.is_none() && self.scalar(value)
     }
 
     fn in_bounds(&self, n: f64) -> bool {

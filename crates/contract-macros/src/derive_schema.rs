@@ -172,65 +172,70 @@ pub fn expand(input: TokenStream) -> TokenStream {
         .map(syn::LitStr::value)
         .unwrap_or_else(|| ident.to_string());
     let explicit = opts.name.is_some() || opts.spec.is_some();
-    match load::load(opts.spec.as_ref()) {
-        Ok(loaded) => {
-            tracking = loaded.tracking;
-            match loaded.spec.as_ref() {
-                Ok(spec) => {
-                    let has = spec.doc.get(&component_loc(&wants)).is_some();
-                    if has {
-                        bound = Some(wants.clone());
-                        if input.generics.params.is_empty() {
-                            let derived = load::derived(&loaded.spec);
-                            checks = check_component(
-                                spec,
-                                &derived.expectations,
-                                &wants,
-                                &input,
-                                &container,
-                                &struct_fields,
-                                &unit_variants,
-                                &inline,
-                                &fields_tokens,
-                                &mut errors,
-                            );
-                        }
-                    } else if let Some(lit) = &opts.name {
-                        let names: Vec<String> = spec
-                            .doc
-                            .root()
-                            .pointer("/components/schemas")
-                            .and_then(|v| v.as_object())
-                            .map(|m| m.keys().cloned().collect())
-                            .unwrap_or_default();
-                        let mut msg = format!(
-                            "no component `{wants}` in `{}` (`#/components/schemas/{wants}`)",
-                            spec.root_display()
-                        );
-                        if let Some(near) = contract_spec::suggest::nearest(
-                            &wants,
-                            names.iter().map(String::as_str),
-                        )
-                        .first()
-                        {
-                            msg.push_str(&format!("\nhelp: did you mean `{near}`?"));
-                        }
-                        errors.at(lit.span(), msg);
-                    }
-                }
-                Err(e) if explicit => errors.at(
-                    opts.name
-                        .as_ref()
-                        .or(opts.spec.as_ref())
-                        .map_or_else(Span::call_site, |l| l.span()),
-                    e,
-                ),
-                Err(_) => {}
-            }
+    let key = format!("component {wants}");
+    // A slice of the spec (the component and what it references) spares a new rustc process
+    // the whole spec; its answer stands only when the type checks clean within it.
+    let mut slice_answer = None;
+    if let Some(loaded) = load::load_slice(opts.spec.as_ref(), &key) {
+        let mut slice_errors = Errors::default();
+        let (slice_bound, slice_checks) = bind(
+            &loaded,
+            &wants,
+            &opts,
+            &input,
+            &container,
+            &struct_fields,
+            &unit_variants,
+            &inline,
+            &fields_tokens,
+            &mut slice_errors,
+            &load::Against::Slice,
+        );
+        tracking = loaded.tracking;
+        if let (Ok(spec), true) = (loaded.spec.as_ref(), slice_errors.is_empty())
+            && load::Against::Slice.stands(spec, slice_bound.is_some())
+        {
+            slice_answer = Some((slice_bound, slice_checks));
         }
-        // No spec for this crate: an inline shape, unless a component was asked for.
-        Err(e) if explicit => errors.push(e),
-        Err(_) => {}
+    }
+    if let Some((slice_bound, slice_checks)) = slice_answer {
+        bound = slice_bound;
+        checks = slice_checks;
+    } else {
+        match load::load(opts.spec.as_ref()) {
+            Ok(loaded) => {
+                let (whole_bound, whole_checks) = bind(
+                    &loaded,
+                    &wants,
+                    &opts,
+                    &input,
+                    &container,
+                    &struct_fields,
+                    &unit_variants,
+                    &inline,
+                    &fields_tokens,
+                    &mut errors,
+                    &load::Against::Whole(key),
+                );
+                bound = whole_bound;
+                checks = whole_checks;
+                tracking.extend(loaded.tracking);
+                if let Err(e) = loaded.spec.as_ref()
+                    && explicit
+                {
+                    errors.at(
+                        opts.name
+                            .as_ref()
+                            .or(opts.spec.as_ref())
+                            .map_or_else(Span::call_site, |l| l.span()),
+                        e,
+                    );
+                }
+            }
+            // No spec for this crate: an inline shape, unless a component was asked for.
+            Err(e) if explicit => errors.push(e),
+            Err(_) => {}
+        }
     }
 
     let shape = match &bound {
@@ -252,6 +257,70 @@ pub fn expand(input: TokenStream) -> TokenStream {
         #tracking
         #errors
     }
+}
+
+/// The component `wants` of `loaded`'s spec, when it has one, and the checks of the type
+/// against it.
+#[allow(clippy::too_many_arguments)]
+fn bind(
+    loaded: &load::Loaded,
+    wants: &str,
+    opts: &SchemaOpts,
+    input: &syn::DeriveInput,
+    container: &Container,
+    struct_fields: &[FieldModel<'_>],
+    unit_variants: &[(&syn::Variant, String)],
+    inline: &TokenStream,
+    fields_tokens: &TokenStream,
+    errors: &mut Errors,
+    against: &load::Against,
+) -> (Option<String>, TokenStream) {
+    let Ok(spec) = loaded.spec.as_ref() else {
+        return (None, TokenStream::new());
+    };
+    against.start(spec);
+    let at = component_loc(wants);
+    if spec.doc.get(&at).is_some() {
+        let mut checks = TokenStream::new();
+        if input.generics.params.is_empty() {
+            let derived = load::derived(&loaded.spec);
+            let before = errors.len();
+            checks = check_component(
+                spec,
+                &derived.expectations,
+                wants,
+                input,
+                container,
+                struct_fields,
+                unit_variants,
+                inline,
+                fields_tokens,
+                errors,
+            );
+            against.finish(spec, errors.len() == before, Vec::new());
+        }
+        return (Some(wants.to_string()), checks);
+    }
+    if let Some(lit) = &opts.name {
+        let names: Vec<String> = spec
+            .doc
+            .root()
+            .pointer("/components/schemas")
+            .and_then(|v| v.as_object())
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        let mut msg = format!(
+            "no component `{wants}` in `{}` (`#/components/schemas/{wants}`)",
+            spec.root_display()
+        );
+        if let Some(near) =
+            contract_spec::suggest::nearest(wants, names.iter().map(String::as_str)).first()
+        {
+            msg.push_str(&format!("\nhelp: did you mean `{near}`?"));
+        }
+        errors.at(lit.span(), msg);
+    }
+    (None, TokenStream::new())
 }
 
 fn enum_shape<'a>(

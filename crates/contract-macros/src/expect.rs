@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use contract_spec::{FileId, Loc, Spec};
+use contract_spec::{FileId, Loc, Recorded, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
@@ -138,6 +138,9 @@ pub struct Expecter<'a> {
 pub struct Memoized {
     code: Arc<[u8]>,
     consulted: Arc<[String]>,
+    /// What the expansion read of the spec: a reuse stands for these reads (see
+    /// `contract_spec::Document::record`).
+    reads: Arc<[Recorded]>,
 }
 
 /// `#/components/schemas/NAME` in the root file → `NAME`.
@@ -194,11 +197,15 @@ impl<'a> Expecter<'a> {
             return self.expect_at(loc, 0);
         };
         let lock = || shared.by_place.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(code) = lock().get(loc) {
+        let doc = &self.spec.doc;
+        if let Some((code, reads)) = lock().get(loc).cloned() {
+            doc.replay(&reads);
             return code.to_vec();
         }
+        let mark = doc.recording_mark();
         let code = self.expect_at(loc, 0);
-        lock().insert(loc.clone(), code.as_slice().into());
+        let reads = doc.recorded_since(mark);
+        lock().insert(loc.clone(), (code.as_slice().into(), reads.into()));
         code
     }
 
@@ -260,6 +267,7 @@ impl<'a> Expecter<'a> {
     ) -> (Vec<u8>, Option<Memoized>) {
         let cuts = self.cuts.get();
         let first_consulted = self.consulted.borrow().len();
+        let mark = self.spec.doc.recording_mark();
         self.expanding.borrow_mut().push(name.to_string());
         let code = expand();
         self.expanding.borrow_mut().pop();
@@ -272,6 +280,7 @@ impl<'a> Expecter<'a> {
         let memoized = Memoized {
             code: code.as_slice().into(),
             consulted: consulted.into(),
+            reads: self.spec.doc.recorded_since(mark).into(),
         };
         (code, Some(memoized))
     }
@@ -285,6 +294,7 @@ impl<'a> Expecter<'a> {
         self.consulted
             .borrow_mut()
             .extend(memoized.consulted.iter().cloned());
+        self.spec.doc.replay(&memoized.reads);
         Some(memoized.code.to_vec())
     }
 
@@ -840,6 +850,7 @@ mod memo_tests {
         let memoized = Memoized {
             code: any().into(),
             consulted: vec!["Pet".to_string(), "Tag".to_string()].into(),
+            reads: Vec::new().into(),
         };
         assert_eq!(expecter.reuse(&memoized), Some(any()));
         assert_eq!(*expecter.consulted.borrow(), ["Pet", "Tag"]);

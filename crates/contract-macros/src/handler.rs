@@ -73,20 +73,48 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             return emit(&func, None, None, TokenStream::new(), errors);
         }
     };
+    let key = format!("operation {}", args.selector.value().trim());
+    // A slice (what this operation's checks read of the spec) spares a new rustc process the
+    // whole spec; its answer stands only when the handler checks clean within it.
+    let mut tracking = TokenStream::new();
+    if let Some(loaded) = load::load_slice(args.spec.as_ref(), &key) {
+        match bind(&args, &func, loaded, load::Against::Slice) {
+            Ok(out) => return out,
+            // The files are tracked once per process: by the tokens of this first load.
+            Err(slice_tracking) => tracking = slice_tracking,
+        }
+    }
     let loaded = match load::load(args.spec.as_ref()) {
         Ok(l) => l,
         Err(e) => {
             errors.push(e);
-            return emit(&func, None, None, TokenStream::new(), errors);
+            return emit(&func, None, None, tracking, errors);
         }
     };
+    let mut out = tracking;
+    match bind(&args, &func, loaded, load::Against::Whole(key)) {
+        Ok(tokens) | Err(tokens) => out.extend(tokens),
+    }
+    out
+}
+
+/// The handler checked against `loaded`: its expansion, or (against a slice whose answer does
+/// not stand) the file tracking of that load alone.
+fn bind(
+    args: &ContractArgs,
+    func: &syn::ItemFn,
+    loaded: load::Loaded,
+    against: load::Against,
+) -> Result<TokenStream, TokenStream> {
+    let mut errors = Errors::default();
     let spec = match loaded.spec.as_ref() {
         Ok(spec) => spec,
         Err(e) => {
             errors.at(args.selector.span(), e);
-            return emit(&func, None, None, loaded.tracking, errors);
+            return Ok(emit(func, None, None, loaded.tracking, errors));
         }
     };
+    against.start(spec);
     let mut type_checks = TokenStream::new();
     let op = match Selector::parse(&args.selector.value()) {
         Err(msg) => {
@@ -106,25 +134,30 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             errors.at(args.selector.span(), problem);
         }
         if op.problems.is_empty() {
-            let path_reported = check_path(spec, op, &func, &mut errors);
+            let path_reported = check_path(spec, op, func, &mut errors);
             let derived = load::derived(&loaded.spec);
             type_checks = crate::handler_types::check(
                 spec,
                 &derived.expectations,
                 op,
-                &func,
+                func,
                 !path_reported,
                 &mut errors,
             );
         }
     }
+    let clean = errors.is_empty() && op.is_some();
+    if !against.stands(spec, clean) {
+        return Err(loaded.tracking);
+    }
+    against.finish(spec, clean, op.into_iter().cloned().collect());
     // Only a clean binding is routable; a failed one is marked so `routes!` adds no cascade.
     let bound = op
         .filter(|op| op.problems.is_empty())
         .map(|op| (op, loaded.spec_id()));
     let mut tracking = loaded.tracking;
     tracking.extend(type_checks);
-    emit(&func, bound, Some(spec), tracking, errors)
+    Ok(emit(func, bound, Some(spec), tracking, errors))
 }
 
 /// R2 without type information: the shape of `Path<…>` against the template. Returns whether
@@ -300,4 +333,133 @@ fn emit(
 pub fn method_filter(method: contract_spec::Method) -> TokenStream {
     let ident = syn::Ident::new(method.upper(), Span::call_site());
     quote!(#ident)
+}
+
+/// A handler checked against the slice a whole check left behind expands to the very tokens
+/// the whole spec gave, on real specs (`../shared/specs`, next to the repository): single-file
+/// YAML and JSON, and one split over many files.
+#[cfg(test)]
+mod slice_tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    /// `#[contract]` on a handler with every extractor the operation has and a JSON response.
+    fn handler(spec: &Spec, op: &Operation) -> (ContractArgs, syn::ItemFn) {
+        let mut inputs = Vec::new();
+        let path = signature::path_extractor(spec, op);
+        if !path.is_empty() {
+            inputs.push(path);
+        }
+        if op
+            .parameters
+            .iter()
+            .any(|p| p.location == contract_spec::ParamIn::Query)
+        {
+            inputs.push("Query(query): Query<Filter>".into());
+        }
+        if let Some(body) = &op.request_body {
+            let form = spec
+                .doc
+                .deref(body)
+                .ok()
+                .and_then(|(_, body)| body.pointer("/content/application~1x-www-form-urlencoded"))
+                .is_some();
+            inputs.push(if form {
+                "Form(body): Form<Body>".into()
+            } else {
+                "Json(body): Json<Body>".into()
+            });
+        }
+        let selector = op.selector();
+        let func = syn::parse_str(&format!(
+            "async fn handler({}) -> Json<Reply> {{ todo!() }}",
+            inputs.join(", ")
+        ))
+        .unwrap();
+        let args = syn::parse_str(&format!("{selector:?}")).unwrap();
+        (args, func)
+    }
+
+    fn loaded(spec: Arc<Result<Spec, contract_spec::SpecError>>, key: &str) -> load::Loaded {
+        load::Loaded {
+            spec,
+            key: key.to_string(),
+            tracking: TokenStream::new(),
+        }
+    }
+
+    fn check(root: &Path, base: &Path, cache: &Path, every: usize) {
+        let whole = contract_spec::load_cached(root, base);
+        let Ok(spec) = whole.as_ref() else {
+            panic!("{}: does not load", root.display());
+        };
+        let root = std::fs::canonicalize(root).unwrap();
+        let (mut compared, mut sliced) = (0, 0);
+        for op in spec.operations.iter().step_by(every) {
+            let (args, func) = handler(spec, op);
+            let key = format!("operation {}", op.selector());
+            let expected = bind(
+                &args,
+                &func,
+                loaded(whole.clone(), "k"),
+                load::Against::Whole(key.clone()),
+            )
+            .unwrap()
+            .to_string();
+            compared += 1;
+            let Some(slice) = contract_spec::read_slice(cache, &root, base, &key) else {
+                // Left only by a clean check.
+                assert!(
+                    expected.contains("compile_error"),
+                    "{}: no slice",
+                    op.label()
+                );
+                continue;
+            };
+            sliced += 1;
+            assert!(slice.doc.is_sparse());
+            let answer = bind(
+                &args,
+                &func,
+                loaded(Arc::new(Ok(slice)), "k"),
+                load::Against::Slice,
+            )
+            .unwrap_or_else(|_| panic!("{}: the slice's answer does not stand", op.label()));
+            assert_eq!(answer.to_string(), expected, "{}", op.label());
+        }
+        assert!(
+            sliced * 2 > compared,
+            "{}: {sliced} of {compared} sliced",
+            root.display()
+        );
+    }
+
+    #[test]
+    fn a_slice_answers_as_the_whole_spec() {
+        let specs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs");
+        if !specs.is_dir() {
+            eprintln!("../shared/specs absent: skipped");
+            return;
+        }
+        let cache = std::env::temp_dir().join(format!("contract-slices-{}", std::process::id()));
+        contract_spec::disk::use_dir_for_tests(cache.clone());
+        let real = specs.join("real");
+        for (file, every) in [
+            ("swagger-petstore3.yaml", 1),
+            ("spotify-web-api.yml", 1),
+            ("kubernetes-core-v1.json", 4),
+            ("stripe-spec3.yaml", 15),
+        ] {
+            check(&real.join(file), &real, &cache, every);
+        }
+        let split = specs.join("real-multi/digitalocean");
+        check(
+            &split.join("DigitalOcean-public.v2.yaml"),
+            &split,
+            &cache,
+            10,
+        );
+        let _ = std::fs::remove_dir_all(&cache);
+    }
 }

@@ -2,10 +2,10 @@
 //! make cargo re-run the macro when any of its files changes.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use contract_spec::{Loc, Spec, SpecError};
+use contract_spec::{Loc, Operation, Recorded, Spec, SpecError};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
@@ -26,35 +26,91 @@ impl Loaded {
     }
 }
 
-/// Loads the crate's spec, or the one named by `explicit` (relative to the crate root).
-pub fn load(explicit: Option<&syn::LitStr>) -> Result<Loaded, syn::Error> {
+/// The crate's folder, its spec's root file (the crate's, or the one `explicit` names relative
+/// to the crate root) and other files that decide which spec it is.
+fn find(explicit: Option<&syn::LitStr>) -> Result<(PathBuf, PathBuf, Vec<PathBuf>), syn::Error> {
     let span = explicit.map_or_else(Span::call_site, |l| l.span());
     let dir = contract_spec::manifest_dir().map_err(|e| syn::Error::new(span, e))?;
     let explicit_value = explicit.map(syn::LitStr::value);
     let (path, extra) = contract_spec::find_spec(&dir, explicit_value.as_deref())
         .map_err(|e| syn::Error::new(span, e))?;
+    Ok((dir, path, extra))
+}
+
+/// Loads the crate's spec, or the one named by `explicit` (relative to the crate root).
+pub fn load(explicit: Option<&syn::LitStr>) -> Result<Loaded, syn::Error> {
+    let (dir, path, extra) = find(explicit)?;
     let spec = contract_spec::load_cached(&path, &dir);
+    Ok(loaded(path, extra, spec))
+}
+
+/// The slice `key` of the spec [`load`] would load, when the on-disk cache holds it for the
+/// spec's current bytes (see `contract_spec::load_slice`). Whatever goes wrong here, [`load`]
+/// reports.
+pub fn load_slice(explicit: Option<&syn::LitStr>, key: &str) -> Option<Loaded> {
+    let (dir, path, extra) = find(explicit).ok()?;
+    let spec = contract_spec::load_slice(&path, &dir, key)?;
+    Some(loaded(path, extra, spec))
+}
+
+/// Checks of one item against a slice, or against the whole spec, leaving a slice behind.
+pub enum Against {
+    /// A slice: its answer stands only if it has no error and read nothing outside the slice.
+    Slice,
+    /// The whole spec: keep the slice `key` for a later process when the item checks clean.
+    Whole(String),
+}
+
+impl Against {
+    /// Starts a check of `spec` (recording what a slice should hold).
+    pub fn start(&self, spec: &Spec) {
+        if matches!(self, Against::Whole(_)) && spec.keeps_slices() {
+            spec.doc.record();
+        }
+    }
+
+    /// Whether a slice's answer can be used: the item checked clean within the slice.
+    pub fn stands(&self, spec: &Spec, clean: bool) -> bool {
+        match self {
+            Against::Slice => clean && !spec.doc.missed(),
+            Against::Whole(_) => true,
+        }
+    }
+
+    /// Ends a check of the whole `spec`, which found `operations`: when clean, what it read is
+    /// kept as a slice.
+    pub fn finish(&self, spec: &Spec, clean: bool, operations: Vec<Operation>) {
+        if let Against::Whole(key) = self {
+            let recorded = spec.doc.recorded();
+            if clean {
+                spec.store_slice(key, recorded, operations, serde_json::Value::Null);
+            }
+        }
+    }
+}
+
+fn loaded(path: PathBuf, extra: Vec<PathBuf>, spec: Arc<Result<Spec, SpecError>>) -> Loaded {
     let key = std::fs::canonicalize(&path)
         .unwrap_or_else(|_| path.clone())
         .to_string_lossy()
         .into_owned();
     // A spec's files are tracked by the first invocation of the process that loads it; the
     // others skip even listing them (DigitalOcean's spec has 1,508 files).
+    // The spec's own files were just read; the others may not exist.
+    let extra = extra.iter().map(|f| (f.as_path(), false));
     let tracking = if first_load(&key, spec.is_ok()) {
-        let mut files: Vec<PathBuf> = extra;
         match spec.as_ref() {
-            Ok(spec) => files.extend(spec.doc.paths().map(PathBuf::from)),
-            Err(_) => files.push(path.clone()),
+            Ok(spec) => track(extra.chain(spec.doc.paths().map(|f| (f, true)))),
+            Err(_) => track(extra.chain([(path.as_path(), false)])),
         }
-        track(&files)
     } else {
-        track(&extra)
+        track(extra)
     };
-    Ok(Loaded {
+    Loaded {
         spec,
         key,
         tracking,
-    })
+    }
 }
 
 static TRACKED: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
@@ -73,17 +129,17 @@ fn first_load(key: &str, ok: bool) -> bool {
 /// `include_bytes!` of each file makes cargo list it in the crate's dep-info, so an edit
 /// re-runs the build. Dep-info is per crate and one rustc process compiles one crate, so each
 /// file is emitted once per process rather than once per macro invocation.
-fn track(files: &[PathBuf]) -> TokenStream {
+fn track<'a>(files: impl Iterator<Item = (&'a Path, bool)>) -> TokenStream {
     let mut seen = TRACKED
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|p| p.into_inner());
     let mut paths = Vec::new();
-    for file in files {
-        if seen.contains(file) || !file.is_file() {
+    for (file, read) in files {
+        if seen.contains(file) || !(read || file.is_file()) {
             continue;
         }
-        seen.insert(file.clone());
+        seen.insert(file.to_path_buf());
         if let Some(path) = file.to_str() {
             paths.push(path);
         }
@@ -105,11 +161,14 @@ fn track(files: &[PathBuf]) -> TokenStream {
 
 type SpecCell = Arc<Result<Spec, SpecError>>;
 
+/// A whole schema's encoded expectation, and what its expansion read of the spec.
+pub type MemoizedSchema = (Arc<[u8]>, Arc<[Recorded]>);
+
 /// Encoded expectations shared by the invocations of a process.
 #[derive(Default)]
 pub struct ExpectationMemo {
     /// Whole schemas, by place.
-    pub by_place: Mutex<HashMap<Loc, Arc<[u8]>>>,
+    pub by_place: Mutex<HashMap<Loc, MemoizedSchema>>,
     /// Components expanded with their structure (an alternative of a `oneOf`/`anyOf`), by name
     /// and the depth they were expanded at: Stripe's expandable fields name the same few
     /// components hundreds of times.
@@ -171,6 +230,17 @@ pub fn embedded_bundle(cell: &SpecCell, spec: &Spec) -> proc_macro2::Literal {
         proc_macro2::Literal::string("{}")
     } else {
         bundle_literal(&bundle_json(cell, spec))
+    }
+}
+
+/// What `routes!` and `spec!()` embed, from the on-disk cache alone (for a slice, which cannot
+/// build the bundle).
+pub fn stored_bundle(spec: &Spec) -> Option<proc_macro2::Literal> {
+    if only_checking(std::env::args_os()) {
+        Some(proc_macro2::Literal::string("{}"))
+    } else {
+        spec.stored_artifact("bundle.json")
+            .map(|json| bundle_literal(&json))
     }
 }
 

@@ -61,19 +61,103 @@ impl Parse for RoutesInput {
     }
 }
 
+/// What `routes!` needs of its spec, all of it a slice keeps (see `contract_spec::load_slice`).
+struct Facts {
+    /// How many operations the spec has.
+    operations: usize,
+    display: String,
+    /// One line per operation for the coverage message (none for `partial`).
+    coverage: Vec<String>,
+}
+
+impl Facts {
+    fn of(spec: &contract_spec::Spec, partial: bool) -> Facts {
+        let coverage = if partial {
+            Vec::new()
+        } else {
+            spec.operations
+                .iter()
+                .map(|op| {
+                    format!(
+                        "\n  - {} {} ({}), {}\n    {}",
+                        op.method,
+                        op.path,
+                        op.operation_id
+                            .as_deref()
+                            .map_or("no operationId".into(), |id| format!("`{id}`")),
+                        spec.doc.place(&op.loc),
+                        signature::handler_sketch(spec, op)
+                    )
+                })
+                .collect()
+        };
+        Facts {
+            operations: spec.operations.len(),
+            display: spec.root_display().to_string(),
+            coverage,
+        }
+    }
+
+    fn to_value(&self) -> serde_json::Value {
+        serde_json::json!({
+            "operations": self.operations,
+            "display": self.display,
+            "coverage": self.coverage,
+        })
+    }
+
+    fn from_value(value: &serde_json::Value) -> Option<Facts> {
+        Some(Facts {
+            operations: usize::try_from(value.get("operations")?.as_u64()?).ok()?,
+            display: value.get("display")?.as_str()?.to_string(),
+            coverage: value
+                .get("coverage")?
+                .as_array()?
+                .iter()
+                .map(|line| line.as_str().map(str::to_string))
+                .collect::<Option<_>>()?,
+        })
+    }
+}
+
 pub fn expand(input: TokenStream) -> TokenStream {
     let input: RoutesInput = match syn::parse2(input) {
         Ok(i) => i,
         Err(e) => return e.to_compile_error(),
     };
+    let key = if input.partial {
+        "routes partial"
+    } else {
+        "routes"
+    };
+    // A slice holding only these facts spares a new rustc process the whole spec.
+    let mut tracking = TokenStream::new();
+    if let Some(loaded) = load::load_slice(input.spec.as_ref(), key) {
+        if let Ok(spec) = loaded.spec.as_ref()
+            && let Some(facts) = spec.doc.facts().and_then(Facts::from_value)
+            && let Some(bundle) = load::stored_bundle(spec)
+        {
+            let spec_id = loaded.spec_id();
+            return emit(
+                &input,
+                loaded.tracking,
+                Errors::default(),
+                Some((&facts, spec_id, bundle)),
+            );
+        }
+        tracking = loaded.tracking;
+    }
     let mut errors = Errors::default();
     let loaded = match load::load(input.spec.as_ref()) {
         Ok(l) => l,
-        Err(e) => return e.to_compile_error(),
+        Err(e) => {
+            tracking.extend(e.to_compile_error());
+            return tracking;
+        }
     };
-    let tracking = &loaded.tracking;
+    tracking.extend(loaded.tracking.clone());
     let spec = match loaded.spec.as_ref() {
-        Ok(spec) => Some(spec),
+        Ok(spec) => spec,
         Err(e) => {
             errors.at(
                 input
@@ -82,9 +166,39 @@ pub fn expand(input: TokenStream) -> TokenStream {
                     .map_or_else(Span::call_site, |s| s.span()),
                 e,
             );
-            None
+            return emit(&input, tracking, errors, None);
         }
     };
+    for problem in spec.unowned_problems() {
+        errors.at(
+            input
+                .spec
+                .as_ref()
+                .map_or_else(Span::call_site, |s| s.span()),
+            problem,
+        );
+    }
+    let facts = Facts::of(spec, input.partial);
+    if spec.is_complete() {
+        spec.store_slice(key, Vec::new(), Vec::new(), facts.to_value());
+    }
+    let bundle = load::embedded_bundle(&loaded.spec, spec);
+    emit(
+        &input,
+        tracking,
+        errors,
+        Some((&facts, loaded.spec_id(), bundle)),
+    )
+}
+
+/// The router of `input`'s handlers, with the checks of their bindings against the spec's
+/// `facts` (its id and its bundle) when it loaded.
+fn emit(
+    input: &RoutesInput,
+    tracking: TokenStream,
+    errors: Errors,
+    loaded: Option<(&Facts, u64, proc_macro2::Literal)>,
+) -> TokenStream {
     let handlers = &input.handlers;
     // Where the spec loaded, each handler is mounted wrapped: `contract.on` checks its
     // responses against its operation in builds with `debug_assertions`.
@@ -108,31 +222,22 @@ pub fn expand(input: TokenStream) -> TokenStream {
             ),
         ) )*
     };
-    // `build`'s first argument takes the router type the caller expects, so the state type is
-    // known before the handlers are (see `__private::build`).
-    let router = quote! {
-        ::contract_runtime::__private::build(
-            ::contract_runtime::__private::Router::new(),
-            |router| router #routes,
-        )
-    };
-    let Some(spec) = spec else {
+    let Some((facts, spec_id, bundle)) = loaded else {
+        // `build`'s first argument takes the router type the caller expects, so the state type
+        // is known before the handlers are (see `__private::build`).
         let errors = errors.into_tokens();
-        return quote! {{ #tracking #errors #router }};
+        return quote! {{
+            #tracking
+            #errors
+            ::contract_runtime::__private::build(
+                ::contract_runtime::__private::Router::new(),
+                |router| router #routes,
+            )
+        }};
     };
-    for problem in spec.unowned_problems() {
-        errors.at(
-            input
-                .spec
-                .as_ref()
-                .map_or_else(Span::call_site, |s| s.span()),
-            problem,
-        );
-    }
-    let spec_id = loaded.spec_id();
-    let n = spec.operations.len();
+    let n = facts.operations;
     let h = handlers.len();
-    let display = spec.root_display();
+    let display = &facts.display;
     let names: Vec<String> = handlers
         .iter()
         .map(|handler| quote!(#handler).to_string().replace(' ', ""))
@@ -156,22 +261,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let coverage = if input.partial {
         TokenStream::new()
     } else {
-        let messages: Vec<String> = spec
-            .operations
-            .iter()
-            .map(|op| {
-                format!(
-                    "\n  - {} {} ({}), {}\n    {}",
-                    op.method,
-                    op.path,
-                    op.operation_id
-                        .as_deref()
-                        .map_or("no operationId".into(), |id| format!("`{id}`")),
-                    spec.doc.place(&op.loc),
-                    signature::handler_sketch(spec, op)
-                )
-            })
-            .collect();
+        let messages = &facts.coverage;
         let header = format!(
             "`routes!` does not cover every operation of `{display}`: these have no handler:"
         );
@@ -184,7 +274,6 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
     };
     let errors = errors.into_tokens();
-    let bundle = load::embedded_bundle(&loaded.spec, spec);
     // The user's crate decides: `cfg!` expands in its build, not in the macro's.
     let router = quote! {
         ::contract_runtime::__private::build(
@@ -239,14 +328,33 @@ pub fn expand_spec(input: TokenStream) -> TokenStream {
             }
         }
     };
+    // A slice holding nothing spares a new rustc process the whole spec when the bundle is
+    // on disk (or not needed).
+    let mut tracking = TokenStream::new();
+    if let Some(loaded) = load::load_slice(explicit.as_ref(), "spec") {
+        tracking = loaded.tracking;
+        if let Some(bundle) = loaded
+            .spec
+            .as_ref()
+            .as_ref()
+            .ok()
+            .and_then(load::stored_bundle)
+        {
+            return quote! {{
+                #tracking
+                ::contract_runtime::SpecBundle::__from_static(#bundle)
+            }};
+        }
+    }
     let loaded = match load::load(explicit.as_ref()) {
         Ok(l) => l,
         Err(e) => return e.to_compile_error(),
     };
-    let tracking = &loaded.tracking;
+    tracking.extend(loaded.tracking.clone());
     match loaded.spec.as_ref() {
         Ok(spec) => {
             let bundle = load::embedded_bundle(&loaded.spec, spec);
+            spec.store_slice("spec", Vec::new(), Vec::new(), serde_json::Value::Null);
             quote! {{
                 #tracking
                 ::contract_runtime::SpecBundle::__from_static(#bundle)

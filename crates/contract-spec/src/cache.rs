@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::Spec;
 use crate::error::SpecError;
+use crate::slice::Manifest;
 
 type Stamp = (PathBuf, Option<SystemTime>, u64);
 
@@ -59,7 +60,56 @@ fn load_through_disk(root: &Path, base_dir: &Path) -> Result<Spec, SpecError> {
             spec.doc.unresolved.is_empty(),
         );
     }
+    if spec.is_complete() {
+        crate::slice::write_manifest(&dir, &spec);
+    }
     Ok(spec)
+}
+
+/// Manifests checked against the files in this process, by root and base folder.
+type ManifestEntry = (Instant, Option<Arc<Manifest>>);
+static MANIFESTS: OnceLock<Mutex<HashMap<(PathBuf, PathBuf), ManifestEntry>>> = OnceLock::new();
+
+/// The slice `key` of the spec at `path` (see [`crate::slice`]): from the on-disk cache, when
+/// the spec's files hold the bytes it was taken from. `None` when there is none, or when this
+/// process holds the whole spec already (answering from it costs less).
+pub fn load_slice(path: &Path, base_dir: &Path, key: &str) -> Option<Arc<Result<Spec, SpecError>>> {
+    let dir = crate::disk::dir()?;
+    let root = std::fs::canonicalize(path).ok()?;
+    if let Some(cache) = CACHE.get() {
+        let map = cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if map
+            .get(&(root.clone(), base_dir.to_path_buf()))
+            .is_some_and(|entry| entry.spec.is_ok())
+        {
+            return None;
+        }
+    }
+    read_slice(&dir, &root, base_dir, key).map(|spec| Arc::new(Ok(spec)))
+}
+
+/// The slice `key` of the spec at `root` (canonical) from the cache folder `dir`, when the
+/// spec's files hold the bytes it was taken from, whatever this process holds in memory.
+pub fn read_slice(dir: &Path, root: &Path, base_dir: &Path, key: &str) -> Option<Spec> {
+    let base_dir = std::fs::canonicalize(base_dir).unwrap_or_else(|_| base_dir.to_path_buf());
+    let manifest = {
+        let mut manifests = MANIFESTS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let key = (root.to_path_buf(), base_dir.clone());
+        match manifests.get(&key) {
+            Some((checked_at, manifest)) if checked_at.elapsed() < TRUST_WINDOW => manifest.clone(),
+            _ => {
+                let manifest = crate::slice::read_manifest(dir, root, &base_dir).map(Arc::new);
+                manifests.insert(key, (Instant::now(), manifest.clone()));
+                manifest
+            }
+        }
+    }?;
+    crate::slice::read_slice(dir, &manifest, key)
 }
 
 /// The spec at `path`, parsed at most once per process while its files are unchanged.

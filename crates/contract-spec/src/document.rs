@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -11,7 +12,9 @@ use crate::locate;
 use crate::pointer;
 
 /// Index of a file in [`Document::files`]; the root is always 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct FileId(pub usize);
 
 /// One parsed file of the spec.
@@ -21,15 +24,47 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The path shown in messages: relative to the crate root when inside it.
     pub display: String,
-    text: String,
+    /// Shared with the slices of the same process (see [`crate::slice`]).
+    text: Arc<str>,
     /// [`crate::disk::content_hash`] of `text`: identifies the bytes in the on-disk cache.
     hash: u64,
-    locator: locate::Locator,
+    /// Shared with the slices of the same process, which index the same text.
+    locator: Arc<locate::Locator>,
     pub value: Value,
 }
 
+impl SourceFile {
+    pub(crate) fn new(
+        path: PathBuf,
+        display: String,
+        text: Arc<str>,
+        hash: u64,
+        locator: Arc<locate::Locator>,
+        value: Value,
+    ) -> Self {
+        SourceFile {
+            locator,
+            path,
+            display,
+            text,
+            hash,
+            value,
+        }
+    }
+
+    /// The file's text (without a byte-order mark).
+    pub(crate) fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    /// [`crate::disk::content_hash`] of the text.
+    pub(crate) fn hash(&self) -> u64 {
+        self.hash
+    }
+}
+
 /// A node of the document: the file it is in and its JSON pointer there.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Loc {
     pub file: FileId,
     /// Encoded JSON pointer without `#` (`/paths/~1pets/get`).
@@ -69,11 +104,25 @@ pub struct Document {
     pub version_text: String,
     /// `$ref`s that do not resolve: where the `$ref` is, and the error.
     pub unresolved: Vec<(Loc, SpecError)>,
-    by_path: HashMap<PathBuf, FileId>,
+    /// Shared with the slices of the same process.
+    by_path: Arc<HashMap<PathBuf, FileId>>,
     /// How many files were parsed, rather than taken from the on-disk cache.
     pub parsed_files: usize,
     /// The folder display paths are relative to (canonical).
     pub base_dir: PathBuf,
+    /// Set when the files hold only a slice of their values (see [`crate::slice`]).
+    pub(crate) sparse: Option<crate::slice::Coverage>,
+    /// What was read and located while [`Document::record`] is on.
+    recorded: Mutex<Option<Vec<Recorded>>>,
+}
+
+/// A read of a [`Document`] while it records (see [`crate::slice`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// The value at the location, and everything under it, was read.
+    Read(Loc),
+    /// The location was located at this line and column.
+    Place(Loc, (usize, usize)),
 }
 
 /// The largest number of `$ref` hops followed before a chain is called a cycle.
@@ -128,9 +177,11 @@ impl Document {
             version,
             version_text,
             unresolved: Vec::new(),
-            by_path: loader.by_path,
+            by_path: Arc::new(loader.by_path),
             parsed_files: loader.parsed_files,
             base_dir: base_dir.clone(),
+            sparse: None,
+            recorded: Mutex::new(None),
         };
         let mut unresolved = Vec::new();
         for (at, reference) in loader.unresolved {
@@ -156,11 +207,19 @@ impl Document {
     }
 
     pub fn root(&self) -> &Value {
+        match &self.sparse {
+            Some(sparse) => sparse.miss(),
+            None => self.note(|| Recorded::Read(Loc::root(FileId(0)))),
+        }
         &self.files[0].value
     }
 
     /// The value at `loc`, without following `$ref`s.
     pub fn get(&self, loc: &Loc) -> Option<&Value> {
+        match &self.sparse {
+            Some(sparse) => sparse.note(loc),
+            None => self.note(|| Recorded::Read(loc.clone())),
+        }
         let file = self.files.get(loc.file.0)?;
         if loc.pointer.is_empty() {
             return Some(&file.value);
@@ -255,22 +314,84 @@ impl Document {
                 pointer: loc.pointer.clone(),
             };
         };
-        let segments = pointer::segments(&loc.pointer);
+        let known = self.sparse.as_ref().and_then(|s| s.place(loc));
+        let line_col = known.unwrap_or_else(|| {
+            file.locator
+                .locate(&file.text, &pointer::segments(&loc.pointer))
+        });
+        if known.is_none() {
+            self.note(|| Recorded::Place(loc.clone(), line_col));
+        }
         Place {
             file: file.display.clone(),
-            line_col: Some(file.locator.locate(&file.text, &segments)),
+            line_col: Some(line_col),
             pointer: loc.pointer.clone(),
         }
     }
 
+    fn recording(&self) -> std::sync::MutexGuard<'_, Option<Vec<Recorded>>> {
+        self.recorded
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn note(&self, what: impl FnOnce() -> Recorded) {
+        if let Some(recorded) = self.recording().as_mut() {
+            recorded.push(what());
+        }
+    }
+
+    /// Starts keeping every read and place from now on, for a slice (see [`crate::slice`]).
+    pub fn record(&self) {
+        *self.recording() = Some(Vec::new());
+    }
+
+    /// What was read and located since [`Document::record`], which stops recording.
+    pub fn recorded(&self) -> Vec<Recorded> {
+        self.recording().take().unwrap_or_default()
+    }
+
+    /// Where the recording is now, if one is on: what [`Document::recorded_since`] starts at.
+    pub fn recording_mark(&self) -> Option<usize> {
+        self.recording().as_ref().map(Vec::len)
+    }
+
+    /// What was recorded since `mark`, to replay where a result computed then is reused.
+    pub fn recorded_since(&self, mark: Option<usize>) -> Vec<Recorded> {
+        match (self.recording().as_ref(), mark) {
+            (Some(recorded), Some(mark)) => recorded.get(mark..).unwrap_or_default().to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Records `reads` as if made now: a reused result stands for the reads that made it.
+    pub fn replay(&self, reads: &[Recorded]) {
+        if let Some(recorded) = self.recording().as_mut() {
+            recorded.extend_from_slice(reads);
+        }
+    }
+
+    /// Whether this document holds only a slice, and something outside it was asked for: the
+    /// answers given may then differ from the whole document's.
+    pub fn missed(&self) -> bool {
+        self.sparse
+            .as_ref()
+            .is_some_and(crate::slice::Coverage::missed)
+    }
+
+    /// What the macro that took this slice derived from the whole spec (see [`crate::slice`]).
+    pub fn facts(&self) -> Option<&Value> {
+        self.sparse.as_ref().map(crate::slice::Coverage::facts)
+    }
+
+    /// Whether this document holds only a slice of its files.
+    pub fn is_sparse(&self) -> bool {
+        self.sparse.is_some()
+    }
+
     /// A hash of every file's bytes (and where it is): equal digests, equal documents.
     pub fn digest(&self) -> u64 {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for file in &self.files {
-            std::hash::Hash::hash(&file.path, &mut hasher);
-            std::hash::Hasher::write_u64(&mut hasher, file.hash);
-        }
-        std::hash::Hasher::finish(&hasher)
+        digest(self.files.iter().map(|f| (f.path.as_path(), f.hash)))
     }
 
     /// Each file's path, length, content hash and value, for the on-disk cache.
@@ -278,6 +399,28 @@ impl Document {
         self.files
             .iter()
             .map(|f| (f.path.as_path(), f.text.len(), f.hash, &f.value))
+    }
+
+    /// A document of `files` whose values hold only what `coverage` says (see [`crate::slice`]).
+    pub(crate) fn sparse(
+        files: Vec<SourceFile>,
+        by_path: Arc<HashMap<PathBuf, FileId>>,
+        version: Version,
+        version_text: String,
+        base_dir: PathBuf,
+        coverage: crate::slice::Coverage,
+    ) -> Document {
+        Document {
+            files,
+            version,
+            version_text,
+            unresolved: Vec::new(),
+            by_path,
+            parsed_files: 0,
+            base_dir,
+            sparse: Some(coverage),
+            recorded: Mutex::new(None),
+        }
     }
 
     /// Every file of the spec, for change tracking.
@@ -353,13 +496,14 @@ impl Loader<'_> {
     }
 
     fn push_file(&mut self, path: &Path, display: String, text: String, hash: u64, value: Value) {
+        let text: Arc<str> = text.into();
         let id = FileId(self.files.len());
         self.files.push(SourceFile {
             path: path.to_path_buf(),
             display,
             text,
             hash,
-            locator: locate::Locator::new(is_json(path)),
+            locator: Arc::new(locate::Locator::new(is_json(path))),
             value,
         });
         self.by_path.insert(path.to_path_buf(), id);
@@ -468,13 +612,26 @@ impl Loader<'_> {
     }
 }
 
-fn is_json(path: &Path) -> bool {
+/// A hash of each file's path and content hash, in order.
+pub(crate) fn digest<'a>(files: impl Iterator<Item = (&'a Path, u64)>) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for (path, hash) in files {
+        // The bytes, not `Path`'s `Hash`, which walks the components (1,508 paths a process).
+        let path = path.as_os_str().as_encoded_bytes();
+        std::hash::Hasher::write_usize(&mut hasher, path.len());
+        std::hash::Hasher::write(&mut hasher, path);
+        std::hash::Hasher::write_u64(&mut hasher, hash);
+    }
+    std::hash::Hasher::finish(&hasher)
+}
+
+pub(crate) fn is_json(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// A file's text, without a byte-order mark.
-fn read_text(path: &Path, display: &str) -> Result<String, Box<SpecError>> {
+pub(crate) fn read_text(path: &Path, display: &str) -> Result<String, Box<SpecError>> {
     let bytes = std::fs::read(path)
         .map_err(|e| Box::new(SpecError::new(format!("cannot read `{display}`: {e}"))))?;
     let text = String::from_utf8(bytes)

@@ -14,17 +14,19 @@ mod manifest;
 mod model;
 pub mod pointer;
 mod select;
+mod slice;
 pub mod suggest;
 mod yaml;
 
 use std::path::Path;
 
-pub use cache::{load_cached, parse_count};
-pub use document::{Document, FileId, Loc, SourceFile, Version, display_path};
+pub use cache::{load_cached, load_slice, parse_count, read_slice};
+pub use document::{Document, FileId, Loc, Recorded, SourceFile, Version, display_path};
 pub use error::{Place, SpecError};
 pub use manifest::{DEFAULT_NAMES, MANIFEST_DIR_OVERRIDE, find_spec, manifest_dir};
 pub use model::{Method, Operation, ParamIn, Parameter, template_params};
 pub use select::Selector;
+pub use slice::Manifest;
 
 /// A loaded spec: the document and its operations.
 #[derive(Debug)]
@@ -69,6 +71,50 @@ impl Spec {
             ),
             _ => build(),
         }
+    }
+
+    /// Whether the document loaded whole, every `$ref` resolved and no operation has a
+    /// problem: only such a spec is sliced (see [`slice`]).
+    pub fn is_complete(&self) -> bool {
+        !self.doc.is_sparse() && self.problems().is_empty()
+    }
+
+    /// Keeps, for a later process, the slice `key` of this spec: what a check `recorded` (see
+    /// [`Document::record`]: the subtrees it read and the places it located), the
+    /// `operations` it found and whatever `facts` the macro derived from the whole spec.
+    /// Nothing is kept outside rustc, or for a spec that is not complete.
+    pub fn store_slice(
+        &self,
+        key: &str,
+        recorded: Vec<Recorded>,
+        operations: Vec<Operation>,
+        facts: serde_json::Value,
+    ) {
+        if let Some(dir) = disk::dir()
+            && self.is_complete()
+        {
+            slice::write_slice(&dir, self, key, recorded, operations, facts);
+        }
+    }
+
+    /// Whether slices of this spec would be kept (see [`Spec::store_slice`]): then a check
+    /// should record what it reads.
+    pub fn keeps_slices(&self) -> bool {
+        disk::dir().is_some() && self.is_complete()
+    }
+
+    /// The artifact `name` kept on disk for this very spec (see [`Spec::cached_artifact`]),
+    /// without building it.
+    pub fn stored_artifact(&self, name: &str) -> Option<String> {
+        let dir = disk::dir()?;
+        let root = self.doc.files.first()?;
+        disk::read_artifact(
+            &dir,
+            &root.path,
+            &self.doc.base_dir,
+            self.doc.digest(),
+            name,
+        )
     }
 
     /// The Rust scalar type a (parameter) schema maps to: `i32`/`i64` by integer format,

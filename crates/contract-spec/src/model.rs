@@ -10,7 +10,9 @@ use crate::document::{Document, Loc};
 use crate::error::SpecError;
 
 /// HTTP methods an OpenAPI path item can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Method {
     Get,
     Put,
@@ -76,7 +78,7 @@ impl fmt::Display for Method {
 }
 
 /// Where a parameter is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ParamIn {
     Path,
     Query,
@@ -97,7 +99,7 @@ impl ParamIn {
 }
 
 /// A parameter of an operation, after `$ref` resolution and path-level merging.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Parameter {
     pub name: String,
     pub location: ParamIn,
@@ -109,7 +111,7 @@ pub struct Parameter {
 }
 
 /// One operation: a method on a path.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Operation {
     /// Position in [`crate::Spec::operations`]: stable for a given document.
     pub index: usize,
@@ -123,7 +125,9 @@ pub struct Operation {
     pub template_params: Vec<String>,
     pub request_body: Option<Loc>,
     pub responses: Option<Loc>,
-    /// Problems of this operation's own definition.
+    /// Problems of this operation's own definition (never in a slice: only a spec without
+    /// problems is sliced).
+    #[serde(skip)]
     pub problems: Vec<SpecError>,
 }
 

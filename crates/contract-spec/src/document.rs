@@ -98,7 +98,8 @@ pub enum Version {
 /// A loaded, parsed spec with all referenced files.
 #[derive(Debug)]
 pub struct Document {
-    pub files: Vec<SourceFile>,
+    /// Shared by the slices of a process, whose values are their own (see [`crate::slice`]).
+    pub files: Arc<[SourceFile]>,
     pub version: Version,
     /// The `openapi:` string as written.
     pub version_text: String,
@@ -173,7 +174,7 @@ impl Document {
             next += 1;
         }
         let mut doc = Document {
-            files: loader.files,
+            files: loader.files.into(),
             version,
             version_text,
             unresolved: Vec::new(),
@@ -216,15 +217,20 @@ impl Document {
 
     /// The value at `loc`, without following `$ref`s.
     pub fn get(&self, loc: &Loc) -> Option<&Value> {
-        match &self.sparse {
-            Some(sparse) => sparse.note(loc),
-            None => self.note(|| Recorded::Read(loc.clone())),
-        }
-        let file = self.files.get(loc.file.0)?;
+        let value = match &self.sparse {
+            Some(sparse) => {
+                sparse.note(loc);
+                sparse.value(loc.file)?
+            }
+            None => {
+                self.note(|| Recorded::Read(loc.clone()));
+                &self.files.get(loc.file.0)?.value
+            }
+        };
         if loc.pointer.is_empty() {
-            return Some(&file.value);
+            return Some(value);
         }
-        file.value.pointer(&loc.pointer)
+        value.pointer(&loc.pointer)
     }
 
     /// Follows `$ref` chains from `loc` to the node they end at.
@@ -403,7 +409,7 @@ impl Document {
 
     /// A document of `files` whose values hold only what `coverage` says (see [`crate::slice`]).
     pub(crate) fn sparse(
-        files: Vec<SourceFile>,
+        files: Arc<[SourceFile]>,
         by_path: Arc<HashMap<PathBuf, FileId>>,
         version: Version,
         version_text: String,

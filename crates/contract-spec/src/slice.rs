@@ -32,6 +32,8 @@ use crate::{Spec, disk, pointer};
 pub(crate) struct Coverage {
     /// Per file, the pointers whose whole subtree the document holds.
     roots: HashMap<FileId, HashSet<String>>,
+    /// Per file, its value with only those subtrees (and the containers leading to them).
+    values: HashMap<FileId, Value>,
     places: HashMap<Loc, (usize, usize)>,
     facts: Value,
     missed: AtomicBool,
@@ -68,6 +70,10 @@ impl Coverage {
         self.places.get(loc).copied()
     }
 
+    pub(crate) fn value(&self, file: FileId) -> Option<&Value> {
+        self.values.get(&file)
+    }
+
     pub(crate) fn facts(&self) -> &Value {
         &self.facts
     }
@@ -89,13 +95,10 @@ struct StoredManifest {
     v31: bool,
 }
 
-/// A file of a manifest: path, display path, text, content hash, and the location index its
-/// slices share.
-type ManifestEntry = (PathBuf, String, Arc<str>, u64, Arc<Locator>);
-
 /// A spec's files, each read in this process and found to hold the bytes the manifest lists.
 pub struct Manifest {
-    files: Vec<ManifestEntry>,
+    /// The files, without values: each slice has its own.
+    files: Arc<[SourceFile]>,
     by_path: Arc<HashMap<PathBuf, FileId>>,
     version: Version,
     version_text: String,
@@ -106,7 +109,7 @@ pub struct Manifest {
 impl Manifest {
     /// Every file of the spec, for change tracking.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
-        self.files.iter().map(|f| f.0.as_path())
+        self.files.iter().map(|f| f.path.as_path())
     }
 }
 
@@ -156,22 +159,23 @@ pub(crate) fn read_manifest(dir: &Path, root: &Path, base_dir: &Path) -> Option<
             return None;
         }
         let locator = Arc::new(Locator::new(is_json(&file.path)));
-        files.push((
+        files.push(SourceFile::new(
             file.path,
             file.display,
-            Arc::<str>::from(text),
+            text.into(),
             file.hash,
             locator,
+            Value::Null,
         ));
     }
-    let digest = crate::document::digest(files.iter().map(|f| (f.0.as_path(), f.3)));
+    let digest = crate::document::digest(files.iter().map(|f| (f.path.as_path(), f.hash())));
     let by_path = files
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.0.clone(), FileId(i)))
+        .map(|(i, f)| (f.path.clone(), FileId(i)))
         .collect();
     Some(Manifest {
-        files,
+        files: files.into(),
         by_path: Arc::new(by_path),
         version: if stored.v31 {
             Version::V31
@@ -205,42 +209,30 @@ fn slice_name(key: &str) -> String {
 
 /// The sparse spec of slice `key`, when it was taken from these very files.
 pub(crate) fn read_slice(dir: &Path, manifest: &Manifest, key: &str) -> Option<Spec> {
-    let root = &manifest.files.first()?.0;
+    let root = &manifest.files.first()?.path;
     let path = disk::entry_path(dir, root, &manifest.base_dir, &slice_name(key));
     let bytes = std::fs::read(path).ok()?;
     let stored: StoredSlice = serde_json::from_slice(&bytes).ok()?;
     if stored.build != disk::BUILD_KEY || stored.digest != manifest.digest || stored.key != key {
         return None;
     }
-    let mut values: HashMap<usize, Value> = stored.values.into_iter().collect();
-    let files = manifest
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, (path, display, text, hash, locator))| {
-            let value = values.remove(&i).unwrap_or(Value::Null);
-            SourceFile::new(
-                path.clone(),
-                display.clone(),
-                text.clone(),
-                *hash,
-                locator.clone(),
-                value,
-            )
-        })
-        .collect();
-    let mut coverage = Coverage::default();
+    let mut roots: HashMap<FileId, HashSet<String>> = HashMap::new();
     for (file, pointer) in stored.roots {
-        coverage
-            .roots
-            .entry(FileId(file))
-            .or_default()
-            .insert(pointer);
+        roots.entry(FileId(file)).or_default().insert(pointer);
     }
-    coverage.places = stored.places.into_iter().collect();
-    coverage.facts = stored.facts;
+    let coverage = Coverage {
+        roots,
+        values: stored
+            .values
+            .into_iter()
+            .map(|(file, value)| (FileId(file), value))
+            .collect(),
+        places: stored.places.into_iter().collect(),
+        facts: stored.facts,
+        missed: AtomicBool::new(false),
+    };
     let doc = Document::sparse(
-        files,
+        manifest.files.clone(),
         manifest.by_path.clone(),
         manifest.version,
         manifest.version_text.clone(),

@@ -157,7 +157,7 @@ fn every_document_loads_the_same_through_the_on_disk_cache() {
             .unwrap_or_else(|e| panic!("{}: {e}", doc.display()));
         assert_eq!(cached.doc.parsed_files, 0, "{}", doc.display());
         assert_eq!(cached.doc.files.len(), fresh.doc.files.len());
-        for (a, b) in cached.doc.files.iter().zip(&fresh.doc.files) {
+        for (a, b) in cached.doc.files.iter().zip(fresh.doc.files.iter()) {
             assert_eq!(a.path, b.path);
             assert_eq!(a.display, b.display);
             assert!(a.value == b.value, "{}: values differ", a.path.display());

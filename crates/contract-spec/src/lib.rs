@@ -21,7 +21,9 @@ mod yaml;
 use std::path::Path;
 
 pub use cache::{load_cached, load_slice, parse_count, read_slice};
-pub use document::{Document, FileId, Loc, Recorded, SourceFile, Version, display_path};
+pub use document::{
+    Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path,
+};
 pub use error::{Place, SpecError};
 pub use manifest::{DEFAULT_NAMES, MANIFEST_DIR_OVERRIDE, find_spec, manifest_dir};
 pub use model::{Method, Operation, ParamIn, Parameter, template_params};

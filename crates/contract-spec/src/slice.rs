@@ -22,7 +22,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::document::{Document, FileId, Loc, Recorded, SourceFile, Version, is_json, read_text};
+use crate::document::{
+    ByPath, Document, FileId, Loc, Recorded, SourceFile, Version, is_json, read_text,
+};
 use crate::locate::Locator;
 use crate::model::Operation;
 use crate::{Spec, disk, pointer};
@@ -99,7 +101,7 @@ struct StoredManifest {
 pub struct Manifest {
     /// The files, without values: each slice has its own.
     files: Arc<[SourceFile]>,
-    by_path: Arc<HashMap<PathBuf, FileId>>,
+    by_path: Arc<ByPath>,
     version: Version,
     version_text: String,
     base_dir: PathBuf,

@@ -66,9 +66,14 @@ fn load_through_disk(root: &Path, base_dir: &Path) -> Result<Spec, SpecError> {
     Ok(spec)
 }
 
-/// Manifests checked against the files in this process, by root and base folder.
-type ManifestEntry = (Instant, Option<Arc<Manifest>>);
-static MANIFESTS: OnceLock<Mutex<HashMap<(PathBuf, PathBuf), ManifestEntry>>> = OnceLock::new();
+/// Manifests checked against the files in this process, by root and base folder: once per
+/// process, which is one rustc compiling one crate (slices are only read where there is a cache
+/// folder, that is inside rustc). An edit during that compilation is newer than the build, so
+/// cargo compiles again. Checking them again after a while, as the in-memory cache of whole
+/// specs does for rust-analyzer's long-lived server, re-read every file of the spec twice a
+/// second in a crate whose expansion runs longer.
+type Manifests = HashMap<(PathBuf, PathBuf), Option<Arc<Manifest>>>;
+static MANIFESTS: OnceLock<Mutex<Manifests>> = OnceLock::new();
 
 /// The slice `key` of the spec at `path` (see [`crate::slice`]): from the on-disk cache, when
 /// the spec's files hold the bytes it was taken from. `None` when there is none, or when this
@@ -99,15 +104,10 @@ pub fn read_slice(dir: &Path, root: &Path, base_dir: &Path, key: &str) -> Option
             .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let key = (root.to_path_buf(), base_dir.clone());
-        match manifests.get(&key) {
-            Some((checked_at, manifest)) if checked_at.elapsed() < TRUST_WINDOW => manifest.clone(),
-            _ => {
-                let manifest = crate::slice::read_manifest(dir, root, &base_dir).map(Arc::new);
-                manifests.insert(key, (Instant::now(), manifest.clone()));
-                manifest
-            }
-        }
+        manifests
+            .entry((root.to_path_buf(), base_dir.clone()))
+            .or_insert_with(|| crate::slice::read_manifest(dir, root, &base_dir).map(Arc::new))
+            .clone()
     }?;
     crate::slice::read_slice(dir, &manifest, key)
 }

@@ -65,3 +65,13 @@ incrementals() {
     printf '%s\n' ${times[$i]} | median
   done
 }
+
+# The specs the spec-size scripts grow through, 22 KB to 13 MB.
+SIZE_SPECS=(
+  ../shared/specs/real/swagger-petstore3.yaml
+  ../shared/specs/real/spotify-web-api.yml
+  ../shared/specs/real/kubernetes-core-v1.json
+  ../shared/specs/real/openai.yaml
+  ../shared/specs/real/stripe-spec3.yaml
+  ../shared/specs/real-multi/digitalocean/DigitalOcean-public.v2.yaml
+)

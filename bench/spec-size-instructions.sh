@@ -11,14 +11,7 @@
 source "$(dirname "$0")/lib.sh"
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
 FIRST=${FIRST:-20}
-if [ "$#" -gt 0 ]; then SPECS=("$@"); else SPECS=(
-  ../shared/specs/real/swagger-petstore3.yaml
-  ../shared/specs/real/spotify-web-api.yml
-  ../shared/specs/real/kubernetes-core-v1.json
-  ../shared/specs/real/openai.yaml
-  ../shared/specs/real/stripe-spec3.yaml
-  ../shared/specs/real-multi/digitalocean/DigitalOcean-public.v2.yaml
-); fi
+if [ "$#" -gt 0 ]; then SPECS=("$@"); else SPECS=("${SIZE_SPECS[@]}"); fi
 CG=${KEEP_CALLGRIND:-$(mktemp -d)}
 [ -n "${KEEP_CALLGRIND:-}" ] || trap 'rm -rf "$CG"' EXIT
 

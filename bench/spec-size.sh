@@ -8,14 +8,7 @@
 # Usage: bench/spec-size.sh [SPEC...]
 source "$(dirname "$0")/lib.sh"
 FIRST=${FIRST:-20}
-if [ "$#" -gt 0 ]; then SPECS=("$@"); else SPECS=(
-  ../shared/specs/real/swagger-petstore3.yaml
-  ../shared/specs/real/spotify-web-api.yml
-  ../shared/specs/real/kubernetes-core-v1.json
-  ../shared/specs/real/openai.yaml
-  ../shared/specs/real/stripe-spec3.yaml
-  ../shared/specs/real-multi/digitalocean/DigitalOcean-public.v2.yaml
-); fi
+if [ "$#" -gt 0 ]; then SPECS=("$@"); else SPECS=("${SIZE_SPECS[@]}"); fi
 
 rows=()
 for spec in "${SPECS[@]}"; do

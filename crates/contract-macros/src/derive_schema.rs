@@ -175,11 +175,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let key = format!("component {wants}");
     // A slice of the spec (the component and what it references) spares a new rustc process
     // the whole spec; its answer stands only when the type checks clean within it.
-    let mut slice_answer = None;
-    if let Some(loaded) = load::load_slice(opts.spec.as_ref(), &key) {
-        let mut slice_errors = Errors::default();
-        let (slice_bound, slice_checks) = bind(
-            &loaded,
+    let bind_to = |loaded: &load::Loaded, errors: &mut Errors, against: &load::Against| {
+        bind(
+            loaded,
             &wants,
             &opts,
             &input,
@@ -188,9 +186,15 @@ pub fn expand(input: TokenStream) -> TokenStream {
             &unit_variants,
             &inline,
             &fields_tokens,
-            &mut slice_errors,
-            &load::Against::Slice,
-        );
+            errors,
+            against,
+        )
+    };
+    let mut slice_answer = None;
+    if let Some(loaded) = load::load_slice(opts.spec.as_ref(), &key) {
+        let mut slice_errors = Errors::default();
+        let (slice_bound, slice_checks) =
+            bind_to(&loaded, &mut slice_errors, &load::Against::Slice);
         tracking = loaded.tracking;
         if let (Ok(spec), true) = (loaded.spec.as_ref(), slice_errors.is_empty())
             && load::Against::Slice.stands(spec, slice_bound.is_some())
@@ -204,19 +208,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
     } else {
         match load::load(opts.spec.as_ref()) {
             Ok(loaded) => {
-                let (whole_bound, whole_checks) = bind(
-                    &loaded,
-                    &wants,
-                    &opts,
-                    &input,
-                    &container,
-                    &struct_fields,
-                    &unit_variants,
-                    &inline,
-                    &fields_tokens,
-                    &mut errors,
-                    &load::Against::Whole(key),
-                );
+                let (whole_bound, whole_checks) =
+                    bind_to(&loaded, &mut errors, &load::Against::Whole(key));
                 bound = whole_bound;
                 checks = whole_checks;
                 tracking.extend(loaded.tracking);

@@ -1,12 +1,15 @@
-//! Slices: what the checks of one handler or one component read of a spec, kept on disk.
+//! Slices: what the check of one item read of a spec, kept on disk.
 //!
 //! Cargo runs a new rustc process for every check, and each read back the whole parsed spec
 //! from the on-disk cache (Stripe: about 11 ms and 40 MB of values) and indexed its YAML for
-//! `file:line:col`, however few handlers the edit touched. A slice holds, for one operation or
-//! one component of a spec without problems, the subtrees its checks can reach (the operation's
-//! path item or the component, and the target of every `$ref` reachable from them, each whole),
-//! the places its last expansion located, and the operation itself. A manifest lists the
-//! spec's files with their lengths and hashes; a later process that finds the same bytes in
+//! `file:line:col`, however few handlers the edit touched. While an item (a `#[contract]`
+//! handler, a `#[derive(Schema)]` component, `routes!`) is checked against the whole spec, the
+//! document records each subtree the check asks for and each place it locates
+//! ([`Document::record`]); that record, with the operations the check found and whatever the
+//! macro derived from the whole spec (`facts`), is the item's slice. Only what was asked for is
+//! kept, not every `$ref` reachable from it: Stripe's expandable fields reach most of its
+//! components from any operation (730 KB a slice, against 1-21 KB). A manifest lists the spec's
+//! files with their lengths and content hashes; a later process that finds the same bytes in
 //! every file checks the item against its slice.
 //!
 //! A slice answers exactly what the whole document would, within the subtrees it holds. A read

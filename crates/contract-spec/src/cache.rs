@@ -75,7 +75,7 @@ fn load_through_disk(root: &Path, base_dir: &Path) -> Result<Spec, SpecError> {
 type Manifests = HashMap<(PathBuf, PathBuf), Option<Arc<Manifest>>>;
 static MANIFESTS: OnceLock<Mutex<Manifests>> = OnceLock::new();
 
-/// The slice `key` of the spec at `path` (see [`crate::slice`]): from the on-disk cache, when
+/// The slice `key` of the spec at `path` (see the `slice` module): from the on-disk cache, when
 /// the spec's files hold the bytes it was taken from. `None` when there is none, or when this
 /// process holds the whole spec already (answering from it costs less).
 pub fn load_slice(path: &Path, base_dir: &Path, key: &str) -> Option<Arc<Result<Spec, SpecError>>> {

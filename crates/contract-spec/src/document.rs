@@ -16,7 +16,7 @@ use crate::pointer;
 /// takes small writes cheaply, and these keys are the spec's own paths.
 pub(crate) type ByPath = HashMap<PathBuf, FileId, PathHashing>;
 
-/// Hashing for maps keyed by paths (see [`ByPath`]).
+/// Hashing for maps keyed by paths (see `ByPath`).
 pub type PathHashing = std::hash::BuildHasherDefault<Fnv>;
 
 /// FNV-1a, 64 bits.
@@ -54,7 +54,7 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The path shown in messages: relative to the crate root when inside it.
     pub display: String,
-    /// Shared with the slices of the same process (see [`crate::slice`]).
+    /// Shared with the slices of the same process (see the `slice` module).
     text: Arc<str>,
     /// [`crate::disk::content_hash`] of `text`: identifies the bytes in the on-disk cache.
     hash: u64,
@@ -128,7 +128,7 @@ pub enum Version {
 /// A loaded, parsed spec with all referenced files.
 #[derive(Debug)]
 pub struct Document {
-    /// Shared by the slices of a process, whose values are their own (see [`crate::slice`]).
+    /// Shared by the slices of a process, whose values are their own (see the `slice` module).
     pub files: Arc<[SourceFile]>,
     pub version: Version,
     /// The `openapi:` string as written.
@@ -141,13 +141,13 @@ pub struct Document {
     pub parsed_files: usize,
     /// The folder display paths are relative to (canonical).
     pub base_dir: PathBuf,
-    /// Set when the files hold only a slice of their values (see [`crate::slice`]).
+    /// Set when the files hold only a slice of their values (see the `slice` module).
     pub(crate) sparse: Option<crate::slice::Coverage>,
     /// What was read and located while [`Document::record`] is on.
     recorded: Mutex<Option<Vec<Recorded>>>,
 }
 
-/// A read of a [`Document`] while it records (see [`crate::slice`]).
+/// A read of a [`Document`] while it records (see the `slice` module).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recorded {
     /// The value at the location, and everything under it, was read.
@@ -377,7 +377,7 @@ impl Document {
         }
     }
 
-    /// Starts keeping every read and place from now on, for a slice (see [`crate::slice`]).
+    /// Starts keeping every read and place from now on, for a slice (see the `slice` module).
     pub fn record(&self) {
         *self.recording() = Some(Vec::new());
     }
@@ -415,7 +415,7 @@ impl Document {
             .is_some_and(crate::slice::Coverage::missed)
     }
 
-    /// What the macro that took this slice derived from the whole spec (see [`crate::slice`]).
+    /// What the macro that took this slice derived from the whole spec (see the `slice` module).
     pub fn facts(&self) -> Option<&Value> {
         self.sparse.as_ref().map(crate::slice::Coverage::facts)
     }
@@ -437,7 +437,7 @@ impl Document {
             .map(|f| (f.path.as_path(), f.text.len(), f.hash, &f.value))
     }
 
-    /// A document of `files` whose values hold only what `coverage` says (see [`crate::slice`]).
+    /// A document of `files` whose values hold only what `coverage` says (see the `slice` module).
     pub(crate) fn sparse(
         files: Arc<[SourceFile]>,
         by_path: Arc<ByPath>,

@@ -76,7 +76,7 @@ impl Spec {
     }
 
     /// Whether the document loaded whole, every `$ref` resolved and no operation has a
-    /// problem: only such a spec is sliced (see [`slice`]).
+    /// problem: only such a spec is sliced (see the `slice` module).
     pub fn is_complete(&self) -> bool {
         !self.doc.is_sparse() && self.problems().is_empty()
     }

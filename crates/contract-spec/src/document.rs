@@ -298,7 +298,12 @@ impl Document {
             ))
             .note("help: download the referenced document next to the spec and refer to it by relative path"));
         } else {
-            let dir = self.files[file.0].path.parent().unwrap_or(Path::new("/"));
+            // `file` may come from a slice read back from disk: no index is trusted.
+            let dir = self
+                .files
+                .get(file.0)
+                .and_then(|f| f.path.parent())
+                .unwrap_or(Path::new("/"));
             let path = file_key(&self.by_path, &dir.join(percent_decode(path_part)))
                 .map_err(|e| SpecError::new(format!("unresolved `$ref` `{reference}`: {e}")))?;
             *self

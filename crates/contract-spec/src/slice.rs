@@ -218,7 +218,11 @@ pub(crate) fn read_slice(dir: &Path, manifest: &Manifest, key: &str) -> Option<S
     let path = disk::entry_path(dir, root, &manifest.base_dir, &slice_name(key));
     let bytes = std::fs::read(path).ok()?;
     let stored: StoredSlice = serde_json::from_slice(&bytes).ok()?;
-    if stored.build != disk::BUILD_KEY || stored.digest != manifest.digest || stored.key != key {
+    if stored.build != disk::BUILD_KEY
+        || stored.digest != manifest.digest
+        || stored.key != key
+        || !names_only_its_files(&stored, manifest.files.len())
+    {
         return None;
     }
     let mut roots: HashMap<FileId, HashSet<String>> = HashMap::new();
@@ -248,6 +252,24 @@ pub(crate) fn read_slice(dir: &Path, manifest: &Manifest, key: &str) -> Option<S
         doc,
         operations: stored.operations,
     })
+}
+
+/// Whether every file a slice names is one of the manifest's `files`: an entry that names
+/// another (corrupt, or written by hand) is a miss, like any unreadable one.
+fn names_only_its_files(slice: &StoredSlice, files: usize) -> bool {
+    let ok = |file: usize| file < files;
+    let loc_ok = |loc: &Loc| ok(loc.file.0);
+    slice.roots.iter().all(|(file, _)| ok(*file))
+        && slice.values.iter().all(|(file, _)| ok(*file))
+        && slice.places.iter().all(|(loc, _)| loc_ok(loc))
+        && slice.operations.iter().all(|op| {
+            loc_ok(&op.loc)
+                && op.request_body.iter().chain(&op.responses).all(loc_ok)
+                && op
+                    .parameters
+                    .iter()
+                    .all(|p| loc_ok(&p.loc) && p.schema.iter().all(loc_ok))
+        })
 }
 
 /// Writes the slice `key` of `spec` (whole, without problems): the subtrees a check read and
@@ -516,6 +538,35 @@ mod tests {
             "a container the slice holds only part of"
         );
         assert!(fixture.read("other key").is_none());
+    }
+
+    #[test]
+    fn a_slice_naming_a_file_outside_the_manifest_is_a_miss() {
+        let fixture = Fixture::new("foreign");
+        let pet = loc(0, "/components/schemas/Pet");
+        fixture.store("k", std::slice::from_ref(&pet), &pet);
+        assert!(fixture.read("k").is_some());
+        let manifest = read_manifest(&fixture.cache, &fixture.root(), &fixture.dir).unwrap();
+        let path = disk::entry_path(
+            &fixture.cache,
+            &fixture.root(),
+            &fixture.dir,
+            &slice_name("k"),
+        );
+        let whole: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        // Each place a file index stands, pointed past the manifest's two files.
+        for pointer in ["/roots/0/0", "/values/0/0", "/operations/0/loc/file"] {
+            let mut corrupt = whole.clone();
+            *corrupt.pointer_mut(pointer).unwrap() = Value::from(7);
+            std::fs::write(&path, serde_json::to_vec(&corrupt).unwrap()).unwrap();
+            assert!(
+                read_slice(&fixture.cache, &manifest, "k").is_none(),
+                "{pointer}"
+            );
+        }
+        std::fs::write(&path, serde_json::to_vec(&whole).unwrap()).unwrap();
+        assert!(read_slice(&fixture.cache, &manifest, "k").is_some());
+        let _ = std::fs::remove_dir_all(&fixture.dir);
     }
 
     #[test]

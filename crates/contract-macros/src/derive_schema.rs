@@ -162,6 +162,15 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
     };
 
+    let model = TypeModel {
+        input: &input,
+        container: &container,
+        fields: &struct_fields,
+        unit_variants: &unit_variants,
+        inline: &inline,
+        fields_tokens: &fields_tokens,
+    };
+
     // Binding to a component: by `name`, or by the type's own name when the spec has it.
     let mut checks = TokenStream::new();
     let mut tracking = TokenStream::new();
@@ -175,26 +184,17 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let key = format!("component {wants}");
     // A slice of the spec (the component and what it references) spares a new rustc process
     // the whole spec; its answer stands only when the type checks clean within it.
-    let bind_to = |loaded: &load::Loaded, errors: &mut Errors, against: &load::Against| {
-        bind(
-            loaded,
-            &wants,
-            &opts,
-            &input,
-            &container,
-            &struct_fields,
-            &unit_variants,
-            &inline,
-            &fields_tokens,
-            errors,
-            against,
-        )
-    };
     let mut slice_answer = None;
     if let Some(loaded) = load::load_slice(opts.spec.as_ref(), &key) {
         let mut slice_errors = Errors::default();
-        let (slice_bound, slice_checks) =
-            bind_to(&loaded, &mut slice_errors, &load::Against::Slice);
+        let (slice_bound, slice_checks) = bind(
+            &loaded,
+            &wants,
+            &opts,
+            &model,
+            &mut slice_errors,
+            &load::Against::Slice,
+        );
         tracking = loaded.tracking;
         if let (Ok(spec), true) = (loaded.spec.as_ref(), slice_errors.is_empty())
             && load::Against::Slice.stands(spec, slice_bound.is_some())
@@ -208,8 +208,14 @@ pub fn expand(input: TokenStream) -> TokenStream {
     } else {
         match load::load(opts.spec.as_ref()) {
             Ok(loaded) => {
-                let (whole_bound, whole_checks) =
-                    bind_to(&loaded, &mut errors, &load::Against::Whole(key));
+                let (whole_bound, whole_checks) = bind(
+                    &loaded,
+                    &wants,
+                    &opts,
+                    &model,
+                    &mut errors,
+                    &load::Against::Whole(key),
+                );
                 bound = whole_bound;
                 checks = whole_checks;
                 tracking.extend(loaded.tracking);
@@ -254,17 +260,11 @@ pub fn expand(input: TokenStream) -> TokenStream {
 
 /// The component `wants` of `loaded`'s spec, when it has one, and the checks of the type
 /// against it.
-#[allow(clippy::too_many_arguments)]
 fn bind(
     loaded: &load::Loaded,
     wants: &str,
     opts: &SchemaOpts,
-    input: &syn::DeriveInput,
-    container: &Container,
-    struct_fields: &[FieldModel<'_>],
-    unit_variants: &[(&syn::Variant, String)],
-    inline: &TokenStream,
-    fields_tokens: &TokenStream,
+    model: &TypeModel<'_, '_>,
     errors: &mut Errors,
     against: &load::Against,
 ) -> (Option<String>, TokenStream) {
@@ -275,21 +275,10 @@ fn bind(
     let at = component_loc(wants);
     if spec.doc.get(&at).is_some() {
         let mut checks = TokenStream::new();
-        if input.generics.params.is_empty() {
+        if model.input.generics.params.is_empty() {
             let derived = load::derived(&loaded.spec);
             let before = errors.len();
-            checks = check_component(
-                spec,
-                &derived.expectations,
-                wants,
-                input,
-                container,
-                struct_fields,
-                unit_variants,
-                inline,
-                fields_tokens,
-                errors,
-            );
+            checks = check_component(spec, &derived.expectations, wants, model, errors);
             against.finish(spec, errors.len() == before, Vec::new());
         }
         return (Some(wants.to_string()), checks);
@@ -398,20 +387,33 @@ fn enum_shape<'a>(
     quote!(#rt::Shape::OneOf(&[#(#shapes),*]))
 }
 
+/// What the derive makes of the type itself, before any spec: its serde attributes, wire
+/// fields or unit variants, and its shape as an unbound type.
+struct TypeModel<'m, 'a> {
+    input: &'a syn::DeriveInput,
+    container: &'m Container,
+    fields: &'m [FieldModel<'a>],
+    unit_variants: &'m [(&'a syn::Variant, String)],
+    inline: &'m TokenStream,
+    fields_tokens: &'m TokenStream,
+}
+
 /// A type bound to a component: check it where it is declared.
-#[allow(clippy::too_many_arguments)]
 fn check_component(
     spec: &Spec,
     shared: &crate::load::ExpectationMemo,
     component: &str,
-    input: &syn::DeriveInput,
-    container: &Container,
-    fields: &[FieldModel<'_>],
-    unit_variants: &[(&syn::Variant, String)],
-    inline: &TokenStream,
-    fields_tokens: &TokenStream,
+    model: &TypeModel<'_, '_>,
     errors: &mut Errors,
 ) -> TokenStream {
+    let TypeModel {
+        input,
+        container,
+        fields,
+        unit_variants,
+        inline,
+        fields_tokens,
+    } = *model;
     let ident = &input.ident;
     let loc = component_loc(component);
     let place = spec.doc.place(&loc);

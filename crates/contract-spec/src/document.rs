@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
@@ -145,6 +146,8 @@ pub struct Document {
     pub(crate) sparse: Option<crate::slice::Coverage>,
     /// What was read and located while [`Document::record`] is on.
     recorded: Mutex<Option<Vec<Recorded>>>,
+    /// Whether `recorded` is on: read without the lock by every `get` of a whole check.
+    recording_on: AtomicBool,
 }
 
 /// A read of a [`Document`] while it records (see the `slice` module).
@@ -213,6 +216,7 @@ impl Document {
             base_dir: base_dir.clone(),
             sparse: None,
             recorded: Mutex::new(None),
+            recording_on: AtomicBool::new(false),
         };
         let mut unresolved = Vec::new();
         for (at, reference) in loader.unresolved {
@@ -377,6 +381,9 @@ impl Document {
     }
 
     fn note(&self, what: impl FnOnce() -> Recorded) {
+        if !self.recording_on.load(Ordering::Relaxed) {
+            return;
+        }
         if let Some(recorded) = self.recording().as_mut() {
             recorded.push(what());
         }
@@ -385,10 +392,12 @@ impl Document {
     /// Starts keeping every read and place from now on, for a slice (see the `slice` module).
     pub fn record(&self) {
         *self.recording() = Some(Vec::new());
+        self.recording_on.store(true, Ordering::Relaxed);
     }
 
     /// What was read and located since [`Document::record`], which stops recording.
     pub fn recorded(&self) -> Vec<Recorded> {
+        self.recording_on.store(false, Ordering::Relaxed);
         self.recording().take().unwrap_or_default()
     }
 
@@ -461,6 +470,7 @@ impl Document {
             base_dir,
             sparse: Some(coverage),
             recorded: Mutex::new(None),
+            recording_on: AtomicBool::new(false),
         }
     }
 

@@ -46,14 +46,9 @@ pub(crate) struct Coverage {
 
 impl Coverage {
     fn covers(&self, loc: &Loc) -> bool {
-        let Some(roots) = self.roots.get(&loc.file) else {
-            return false;
-        };
-        let pointer = loc.pointer.as_str();
-        roots.contains(pointer)
-            || pointer
-                .match_indices('/')
-                .any(|(at, _)| roots.contains(&pointer[..at]))
+        self.roots
+            .get(&loc.file)
+            .is_some_and(|roots| within(roots, &loc.pointer))
     }
 
     /// A read of `loc`: a miss unless it lies within a subtree held whole.
@@ -330,6 +325,14 @@ pub(crate) fn write_slice(
     }
 }
 
+/// Whether `pointer` is one of `roots` or lies inside one (the empty pointer is the whole file).
+fn within(roots: &HashSet<String>, pointer: &str) -> bool {
+    roots.contains(pointer)
+        || pointer
+            .match_indices('/')
+            .any(|(at, _)| roots.contains(&pointer[..at]))
+}
+
 /// The locations of `reads` that lie inside no other one.
 fn outermost(mut reads: Vec<Loc>) -> Vec<Loc> {
     reads.sort_by(|a, b| {
@@ -344,12 +347,7 @@ fn outermost(mut reads: Vec<Loc>) -> Vec<Loc> {
     let mut roots = Vec::new();
     for loc in reads {
         let held = kept.entry(loc.file).or_default();
-        let pointer = loc.pointer.as_str();
-        let inside = held.contains(pointer)
-            || pointer
-                .match_indices('/')
-                .any(|(at, _)| held.contains(&pointer[..at]));
-        if !inside {
+        if !within(held, &loc.pointer) {
             held.insert(loc.pointer.clone());
             roots.push(loc);
         }

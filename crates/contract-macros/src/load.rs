@@ -113,7 +113,9 @@ fn loaded(path: PathBuf, extra: Vec<PathBuf>, spec: Arc<Result<Spec, SpecError>>
     }
 }
 
-static TRACKED: OnceLock<Mutex<HashSet<PathBuf, contract_spec::PathHashing>>> = OnceLock::new();
+/// Files tracked in this process, by their paths' bytes (`Path`'s `Hash` walks components).
+static TRACKED: OnceLock<Mutex<HashSet<std::ffi::OsString, contract_spec::PathHashing>>> =
+    OnceLock::new();
 static LOADED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
 
 /// Whether this is the first successful load of the spec `key` in this process.
@@ -136,10 +138,10 @@ fn track<'a>(files: impl Iterator<Item = (&'a Path, bool)>) -> TokenStream {
         .unwrap_or_else(|p| p.into_inner());
     let mut paths = Vec::new();
     for (file, read) in files {
-        if seen.contains(file) || !(read || file.is_file()) {
+        if seen.contains(file.as_os_str()) || !(read || file.is_file()) {
             continue;
         }
-        seen.insert(file.to_path_buf());
+        seen.insert(file.as_os_str().to_owned());
         if let Some(path) = file.to_str() {
             paths.push(path);
         }
@@ -150,7 +152,9 @@ fn track<'a>(files: impl Iterator<Item = (&'a Path, bool)>) -> TokenStream {
     // Statements of a fn that is never called: rustc reads the files (and lists them in the
     // dep-info) but does not const-evaluate them, which an item each did (measured: 6x less).
     // Through a local `macro_rules!`, so that each file costs one token across the proc-macro
-    // bridge rather than eight (DigitalOcean has 1,508).
+    // bridge rather than eight (DigitalOcean has 1,508). Handing rustc the whole text to
+    // parse in one call instead of a literal a path measured no cheaper: rustc's lexing of the
+    // text costs about what `proc_macro`'s escaping of each literal does.
     quote! {
         const _: () = {
             macro_rules! track {

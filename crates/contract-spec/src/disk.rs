@@ -54,8 +54,8 @@ const fn fnv(parts: &[&str]) -> u64 {
 }
 
 /// A hash of a file's bytes, to recognise them in the cache: every process hashes every file
-/// of its spec (DigitalOcean's: 13 MB), so this is the folded multiply of wyhash and foldhash,
-/// 16 bytes a step, several times faster than SipHash. It tells versions of a file apart; it
+/// of its spec, so this is the folded multiply of wyhash and foldhash, 32 bytes a step in two
+/// lanes: about half an instruction a byte, where SipHash takes several. It tells versions of a file apart; it
 /// is not meant to resist someone crafting collisions.
 pub fn content_hash(bytes: &[u8]) -> u64 {
     const K: [u64; 4] = [
@@ -68,20 +68,30 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
         let product = u128::from(a).wrapping_mul(u128::from(b));
         (product as u64) ^ ((product >> 64) as u64)
     }
-    fn word(bytes: &[u8]) -> u64 {
-        let mut buf = [0u8; 8];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(buf)
+    fn word(block: &[u8; 32], at: usize) -> u64 {
+        block[at..]
+            .first_chunk::<8>()
+            .map_or(0, |word| u64::from_le_bytes(*word))
     }
-    let mut hash = K[0] ^ (bytes.len() as u64).wrapping_mul(K[1]);
-    let mut chunks = bytes.chunks_exact(16);
-    for chunk in &mut chunks {
-        let (a, b) = chunk.split_at(8);
-        hash = fold(word(a) ^ K[1], word(b) ^ hash ^ K[2]);
+    // Two independent lanes of 16 bytes, so the multiplies overlap. Fixed-size blocks and
+    // words read by reference: proc macros are built with debug assertions, whose checks in
+    // `split_at` and `copy_from_slice` had tripled the cost of a step.
+    fn step(lanes: [u64; 2], block: &[u8; 32]) -> [u64; 2] {
+        [
+            fold(word(block, 0) ^ K[1], word(block, 8) ^ lanes[0]),
+            fold(word(block, 16) ^ K[2], word(block, 24) ^ lanes[1]),
+        ]
     }
-    let rest = chunks.remainder();
-    let (a, b) = rest.split_at(rest.len().min(8));
-    fold(word(a) ^ K[3], word(b) ^ hash ^ K[2]) ^ fold(hash, K[3])
+    let seed = K[0] ^ (bytes.len() as u64).wrapping_mul(K[1]);
+    let mut lanes = [seed, seed.rotate_left(32) ^ K[3]];
+    let (blocks, rest) = bytes.as_chunks::<32>();
+    for block in blocks {
+        lanes = step(lanes, block);
+    }
+    let mut last = [0u8; 32];
+    last[..rest.len()].copy_from_slice(rest);
+    lanes = step(lanes, &last);
+    fold(lanes[0] ^ K[3], lanes[1] ^ K[0] ^ rest.len() as u64)
 }
 
 static DIR_FOR_TESTS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();

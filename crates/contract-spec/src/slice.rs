@@ -172,7 +172,7 @@ pub(crate) fn read_manifest(dir: &Path, root: &Path, base_dir: &Path) -> Option<
     let by_path = files
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.path.clone(), FileId(i)))
+        .map(|(i, f)| (f.path.clone().into_os_string(), FileId(i)))
         .collect();
     Some(Manifest {
         files: files.into(),

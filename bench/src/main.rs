@@ -25,8 +25,14 @@ fn main() {
             Err(_) => Err(format!("not a handler count: {}", args[4])),
         },
         Some("profile") if args.len() == 3 => profile(Path::new(&args[2])),
+        Some("pad") if args.len() >= 4 => pad(
+            Path::new(&args[2]),
+            Path::new(&args[3]),
+            &args[4..].iter().map(PathBuf::from).collect::<Vec<_>>(),
+        ),
         _ => Err(
-            "usage: contract-bench gen SPEC OUT_DIR [FIRST] | contract-bench profile SPEC"
+            "usage: contract-bench gen SPEC OUT_DIR [FIRST] | contract-bench profile SPEC \
+             | contract-bench pad SPEC OUT PADDING..."
                 .to_string(),
         ),
     };
@@ -34,6 +40,81 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(1);
     }
+}
+
+/// Writes to `out` the spec `base` grown by the paths and components of each `padding` spec,
+/// after its own: the same operations come first, so `gen OUT DIR N` writes the same handlers
+/// against a bigger document. The components of the `i`th padding are renamed `p{i}_NAME`
+/// (and its `$ref`s with them), and so are its operationIds, so no name of `base` or of another
+/// padding is taken; paths `base` already has are skipped. JSON, one line.
+fn pad(base: &Path, out: &Path, padding: &[PathBuf]) -> Result<(), String> {
+    let read = |path: &Path| -> Result<Value, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if path.extension().is_some_and(|e| e == "json") {
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        } else {
+            contract_spec::yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        }
+    };
+    fn rename_refs(value: &mut Value, prefix: &str) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    match value {
+                        // An operation's: ids must stay unique across the document.
+                        Value::String(id) if key == "operationId" => *id = format!("{prefix}{id}"),
+                        Value::String(target) if key == "$ref" => {
+                            if let Some(rest) = target.strip_prefix("#/components/")
+                                && let Some((kind, name)) = rest.split_once('/')
+                            {
+                                *target = format!("#/components/{kind}/{prefix}{name}");
+                            }
+                        }
+                        _ => rename_refs(value, prefix),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| rename_refs(v, prefix)),
+            _ => {}
+        }
+    }
+    let mut spec = read(base)?;
+    for (i, path) in padding.iter().enumerate() {
+        let mut extra = read(path)?;
+        let prefix = format!("p{i}_");
+        rename_refs(&mut extra, &prefix);
+        let root = spec.as_object_mut().ok_or("the spec is not an object")?;
+        if let Some(paths) = extra.get("paths").and_then(Value::as_object) {
+            let into = root
+                .entry("paths")
+                .or_insert_with(|| Value::Object(Default::default()));
+            for (name, item) in paths {
+                if let Some(into) = into.as_object_mut() {
+                    into.entry(name.clone()).or_insert_with(|| item.clone());
+                }
+            }
+        }
+        if let Some(components) = extra.get("components").and_then(Value::as_object) {
+            let into = root
+                .entry("components")
+                .or_insert_with(|| Value::Object(Default::default()));
+            for (kind, entries) in components {
+                let Some(into) = into.as_object_mut().map(|into| {
+                    into.entry(kind.clone())
+                        .or_insert_with(|| Value::Object(Default::default()))
+                }) else {
+                    continue;
+                };
+                for (name, entry) in entries.as_object().into_iter().flatten() {
+                    if let Some(into) = into.as_object_mut() {
+                        into.insert(format!("{prefix}{name}"), entry.clone());
+                    }
+                }
+            }
+        }
+    }
+    let text = serde_json::to_string(&spec).map_err(|e| e.to_string())?;
+    std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))
 }
 
 fn load(spec: &Path) -> Result<(PathBuf, Spec), String> {
@@ -332,6 +413,18 @@ fn profile(spec_path: &Path) -> Result<(), String> {
         }
     }
     let resolve = started.elapsed();
+    let problems = spec.problems();
+    println!(
+        "{} problems in the spec{}",
+        problems.len(),
+        problems
+            .first()
+            .map(|p| format!(
+                ", the first: {}",
+                p.to_string().lines().next().unwrap_or("")
+            ))
+            .unwrap_or_default()
+    );
     // What a later rustc process pays: the values from the on-disk cache, the rest as always.
     let cache_dir = std::env::temp_dir().join(format!("contract-bench-{}", std::process::id()));
     let root = &spec.doc.files[0].path;

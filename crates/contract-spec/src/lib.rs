@@ -16,7 +16,7 @@ pub mod pointer;
 mod select;
 mod slice;
 pub mod suggest;
-mod yaml;
+pub mod yaml;
 
 use std::path::Path;
 

@@ -55,8 +55,8 @@ const fn fnv(parts: &[&str]) -> u64 {
 
 /// A hash of a file's bytes, to recognise them in the cache: every process hashes every file
 /// of its spec, so this is the folded multiply of wyhash and foldhash, 32 bytes a step in two
-/// lanes: about half an instruction a byte, where SipHash takes several. It tells versions of a file apart; it
-/// is not meant to resist someone crafting collisions.
+/// lanes: about half an instruction a byte, where SipHash takes several. It tells versions of a
+/// file apart; it is not meant to resist someone crafting collisions.
 pub fn content_hash(bytes: &[u8]) -> u64 {
     const K: [u64; 4] = [
         0xa076_1d64_78bd_642f,

@@ -70,7 +70,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(a) => a,
         Err(e) => {
             errors.push(e);
-            return emit(&func, None, None, TokenStream::new(), errors);
+            return emit(&func, &item, None, None, TokenStream::new(), errors);
         }
     };
     let key = format!("operation {}", args.selector.value().trim());
@@ -78,7 +78,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     // whole spec; its answer stands only when the handler checks clean within it.
     let mut tracking = TokenStream::new();
     if let Some(loaded) = load::load_slice(args.spec.as_ref(), &key) {
-        match bind(&args, &func, loaded, load::Against::Slice) {
+        match bind(&args, &func, &item, loaded, load::Against::Slice) {
             Ok(out) => return out,
             // The files are tracked once per process: by the tokens of this first load.
             Err(slice_tracking) => tracking = slice_tracking,
@@ -88,21 +88,22 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(l) => l,
         Err(e) => {
             errors.push(e);
-            return emit(&func, None, None, tracking, errors);
+            return emit(&func, &item, None, None, tracking, errors);
         }
     };
     let mut out = tracking;
-    match bind(&args, &func, loaded, load::Against::Whole(key)) {
+    match bind(&args, &func, &item, loaded, load::Against::Whole(key)) {
         Ok(tokens) | Err(tokens) => out.extend(tokens),
     }
     out
 }
 
-/// The handler checked against `loaded`: its expansion, or (against a slice whose answer does
-/// not stand) the file tracking of that load alone.
+/// The handler (`func`, parsed from `written`) checked against `loaded`: its expansion, or
+/// (against a slice whose answer does not stand) the file tracking of that load alone.
 fn bind(
     args: &ContractArgs,
     func: &syn::ItemFn,
+    written: &TokenStream,
     loaded: load::Loaded,
     against: load::Against,
 ) -> Result<TokenStream, TokenStream> {
@@ -111,7 +112,7 @@ fn bind(
         Ok(spec) => spec,
         Err(e) => {
             errors.at(args.selector.span(), e);
-            return Ok(emit(func, None, None, loaded.tracking, errors));
+            return Ok(emit(func, written, None, None, loaded.tracking, errors));
         }
     };
     against.start(spec);
@@ -157,7 +158,7 @@ fn bind(
         .map(|op| (op, loaded.spec_id()));
     let mut tracking = loaded.tracking;
     tracking.extend(type_checks);
-    Ok(emit(func, bound, Some(spec), tracking, errors))
+    Ok(emit(func, written, bound, Some(spec), tracking, errors))
 }
 
 /// R2 without type information: the shape of `Path<…>` against the template. Returns whether
@@ -287,8 +288,11 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// The fn as written, its route metadata, the file tracking and the errors.
+/// The handler as written (`written`: its own tokens, handed back whole rather than rebuilt
+/// from `func` a token at a time across the proc-macro bridge), its marker type and checks.
 fn emit(
     func: &syn::ItemFn,
+    written: &TokenStream,
     bound: Option<(&Operation, u64)>,
     spec: Option<&Spec>,
     tracking: TokenStream,
@@ -314,7 +318,7 @@ fn emit(
     let errors = errors.into_tokens();
     let span = func.sig.fn_token.span();
     quote_spanned! {span=>
-        #func
+        #written
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code)]
         #vis struct #marker {}
@@ -398,10 +402,12 @@ mod slice_tests {
         let (mut compared, mut sliced) = (0, 0);
         for op in spec.operations.iter().step_by(every) {
             let (args, func) = handler(spec, op);
+            let written = quote::ToTokens::to_token_stream(&func);
             let key = format!("operation {}", op.selector());
             let expected = bind(
                 &args,
                 &func,
+                &written,
                 loaded(whole.clone(), "k"),
                 load::Against::Whole(key.clone()),
             )
@@ -422,6 +428,7 @@ mod slice_tests {
             let answer = bind(
                 &args,
                 &func,
+                &written,
                 loaded(Arc::new(Ok(slice)), "k"),
                 load::Against::Slice,
             )

@@ -5,13 +5,10 @@
 # 23 KB to 3.7 MB of JSON. The same handlers check the same operations in every crate, so what
 # the re-check adds beyond petstore's is what the spec's size costs. Instructions, under
 # callgrind (`spec-size-instructions.sh`). Needs valgrind.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-cargo build -q --release -p contract-bench
-PAD=$PWD/target/compile-bench/padded
+source "$(dirname "$0")/lib.sh"
+PAD=$OUT/padded
 mkdir -p "$PAD"
 S=../shared/specs/real
-GEN=target/release/contract-bench
 "$GEN" pad "$S/swagger-petstore3.yaml" "$PAD/petstore.json"
 "$GEN" pad "$S/swagger-petstore3.yaml" "$PAD/petstore+kubernetes.json" "$S/kubernetes-core-v1.json"
 "$GEN" pad "$S/swagger-petstore3.yaml" "$PAD/petstore+kubernetes+pagerduty.json" \

@@ -264,7 +264,7 @@ impl Document {
         if loc.pointer.is_empty() {
             return Some(value);
         }
-        value.pointer(&loc.pointer)
+        crate::pointer::resolve(value, &loc.pointer)
     }
 
     /// Follows `$ref` chains from `loc` to the node they end at.

@@ -43,10 +43,6 @@ pub mod tag {
 /// Header of a node: the tag and the payload length.
 const HEADER: usize = 5;
 
-const fn min(a: usize, b: usize) -> usize {
-    if a < b { a } else { b }
-}
-
 /// What the spec expects at one place, as the macros encode it: one byte string per check,
 /// so that rustc reads a single literal token instead of type-checking a tree of struct
 /// literals (which cost seconds on specs with hundreds of operations).
@@ -84,7 +80,7 @@ impl Str {
         }
         let len = bytes[pos] as usize | (bytes[pos + 1] as usize) << 8;
         let start = pos + 2;
-        let len = min(len, end - start);
+        let len = if len < end - start { len } else { end - start };
         (
             Str {
                 bytes,
@@ -101,12 +97,14 @@ impl Str {
 
     pub const fn eq(self, s: &str) -> bool {
         let s = s.as_bytes();
-        if s.len() != self.len {
+        let n = s.len();
+        if n != self.len {
             return false;
         }
+        let (bytes, pos) = (self.bytes, self.pos);
         let mut i = 0;
-        while i < s.len() {
-            if self.bytes[self.pos + i] != s[i] {
+        while i < n {
+            if bytes[pos + i] != s[i] {
                 return false;
             }
             i += 1;
@@ -149,33 +147,25 @@ impl Expect {
 
     pub const ANY: Expect = Expect::new(&[tag::ANY, 0, 0, 0, 0]);
 
-    /// Where the payload starts and ends.
-    const fn payload(self) -> (usize, usize) {
+    pub const fn node(self) -> Node {
+        // The payload's bounds read here rather than through a helper: this runs several
+        // times per check, and each call costs the const evaluator a stack frame.
         let b = self.bytes;
         let p = self.pos;
-        if p + HEADER > b.len() {
-            return (b.len(), b.len());
+        let total = b.len();
+        if p + HEADER > total {
+            return Node::Any;
         }
         let len = b[p + 1] as usize
             | (b[p + 2] as usize) << 8
             | (b[p + 3] as usize) << 16
             | (b[p + 4] as usize) << 24;
-        (p + HEADER, min(p + HEADER + len, b.len()))
-    }
-
-    const fn at(self, pos: usize) -> Expect {
-        Expect {
-            bytes: self.bytes,
-            pos,
-        }
-    }
-
-    pub const fn node(self) -> Node {
-        let b = self.bytes;
-        if self.pos + HEADER > b.len() {
-            return Node::Any;
-        }
-        let (start, end) = self.payload();
+        let start = p + HEADER;
+        let end = if len < total - start {
+            start + len
+        } else {
+            total
+        };
         let text = Str {
             bytes: b,
             pos: start,
@@ -186,21 +176,33 @@ impl Expect {
             pos: start,
             end,
         };
-        match b[self.pos] {
+        match b[p] {
             tag::BOOL => Node::Bool,
             tag::INTEGER => Node::Integer(text),
             tag::NUMBER => Node::Number(text),
             tag::STRING => Node::String(text),
             tag::ENUM => Node::Enum(Strs(list)),
-            tag::ARRAY => Node::Array(self.at(start)),
-            tag::MAP => Node::Map(self.at(start)),
-            tag::NULLABLE => Node::Nullable(self.at(start)),
+            tag::ARRAY => Node::Array(Expect {
+                bytes: b,
+                pos: start,
+            }),
+            tag::MAP => Node::Map(Expect {
+                bytes: b,
+                pos: start,
+            }),
+            tag::NULLABLE => Node::Nullable(Expect {
+                bytes: b,
+                pos: start,
+            }),
             tag::COMPONENT => {
                 let (name, next) = Str::read(b, start, end);
                 Node::Component {
                     name,
                     inline: if next < end {
-                        Some(self.at(next))
+                        Some(Expect {
+                            bytes: b,
+                            pos: next,
+                        })
                     } else {
                         None
                     },
@@ -219,9 +221,24 @@ impl Expect {
         }
     }
 
-    /// The position after this node.
+    /// The position after this node (where its payload ends).
     const fn after(self) -> usize {
-        self.payload().1
+        let b = self.bytes;
+        let p = self.pos;
+        let total = b.len();
+        if p + HEADER > total {
+            return total;
+        }
+        let len = b[p + 1] as usize
+            | (b[p + 2] as usize) << 8
+            | (b[p + 3] as usize) << 16
+            | (b[p + 4] as usize) << 24;
+        let start = p + HEADER;
+        if len < total - start {
+            start + len
+        } else {
+            total
+        }
     }
 
     const fn is_nullable(self) -> bool {
@@ -374,12 +391,16 @@ pub struct Report<const CAP: usize> {
 }
 
 impl<const CAP: usize> Report<CAP> {
+    /// A report with nothing written: a constant, where `new()` costs the const evaluator a
+    /// call.
+    pub const EMPTY: Self = Report {
+        buf: [0; CAP],
+        len: 0,
+        count: 0,
+    };
+
     pub const fn new() -> Self {
-        Report {
-            buf: [0; CAP],
-            len: 0,
-            count: 0,
-        }
+        Self::EMPTY
     }
 
     pub const fn push(mut self, text: &str) -> Self {
@@ -475,7 +496,7 @@ impl<const CAP: usize> Report<CAP> {
         if self.count == 0 || CAP == 0 {
             return self;
         }
-        let mut out = Report::new().push(header);
+        let mut out = Report::EMPTY.push(header);
         out.count = self.count;
         out.push(self.as_str()).push(footer)
     }
@@ -611,7 +632,7 @@ const fn int_fits(bits: u8, format: Str) -> bool {
 
 /// Whether `shape` fits `expect` (a capacity-0 run of [`diff`]).
 const fn fits(shape: &Shape, expect: Expect) -> bool {
-    diff(Report::<0>::new(), "", shape, expect).is_empty()
+    diff(Report::<0>::EMPTY, "", shape, expect).count == 0
 }
 
 /// Compares `shape` with `expect`, appending a line per mismatch. `at` names the place
@@ -626,7 +647,8 @@ pub const fn diff<const CAP: usize>(
     if let Shape::Any = shape {
         return r;
     }
-    match expect.node() {
+    let node = expect.node();
+    match node {
         Node::Any => r,
         Node::Nullable(inner) => match shape {
             Shape::Option(s) => diff(r, at, s, inner),
@@ -639,18 +661,21 @@ pub const fn diff<const CAP: usize>(
                     .push("is an `Option`, but the spec does not allow null here (expected ");
                 describe_expect(r, expect).push(")")
             }
-            _ => diff_non_null(r, at, shape, expect),
+            _ => diff_non_null(r, at, shape, expect, node),
         },
     }
 }
 
+/// `diff` of a node that is not nullable; `node` is `expect` decoded (once: each decoding
+/// costs the const evaluator a call).
 const fn diff_non_null<const CAP: usize>(
     r: Report<CAP>,
     at: &str,
     shape: &Shape,
     expect: Expect,
+    node: Node,
 ) -> Report<CAP> {
-    match (expect.node(), shape) {
+    match (node, shape) {
         (_, Shape::Unsupported(_)) => mismatch(r, at, shape, expect),
         (Node::Bool, Shape::Bool) => r,
         (Node::Integer(format), Shape::Int { bits, .. }) => {
@@ -706,7 +731,7 @@ const fn diff_non_null<const CAP: usize>(
                 ..
             },
             _,
-        ) => diff_non_null(r, at, shape, inline),
+        ) => diff_non_null(r, at, shape, inline, inline.node()),
         (Node::Component { name, inline: None }, _) => {
             let r = mismatch(r, at, shape, expect);
             r.push(" (derive `Schema` for a type named `")
@@ -755,7 +780,7 @@ const fn diff_non_null<const CAP: usize>(
 /// The mismatches against the alternative that fits best (fewest mismatches).
 const fn closest(shape: &Shape, expect: Expect) -> Report<REPORT_CAP> {
     let Node::OneOf(options) = expect.node() else {
-        return diff(Report::new(), "", shape, expect);
+        return diff(Report::EMPTY, "", shape, expect);
     };
     let mut best: Option<Report<REPORT_CAP>> = None;
     let mut it = options;
@@ -770,7 +795,7 @@ const fn closest(shape: &Shape, expect: Expect) -> Report<REPORT_CAP> {
             ) => inner,
             _ => option,
         };
-        let r = diff(Report::new(), "", shape, target);
+        let r = diff(Report::EMPTY, "", shape, target);
         best = match best {
             Some(b) if b.count <= r.count => Some(b),
             _ => Some(r),
@@ -779,7 +804,7 @@ const fn closest(shape: &Shape, expect: Expect) -> Report<REPORT_CAP> {
     }
     match best {
         Some(b) => b,
-        None => Report::new(),
+        None => Report::EMPTY,
     }
 }
 
@@ -987,15 +1012,15 @@ pub const fn diff_params<const CAP: usize>(
     let props = props_of(params);
     let r = match fields_of(shape, fields) {
         Some(fields) => diff_optionality(
-            diff_fields(Report::new(), "", fields, props, false),
+            diff_fields(Report::EMPTY, "", fields, props, false),
             fields,
             props,
         ),
         None => match shape {
             // A map takes whatever is sent.
-            Shape::Map(_) | Shape::Any => Report::new(),
+            Shape::Map(_) | Shape::Any => Report::EMPTY,
             _ => describe_shape(
-                Report::new()
+                Report::EMPTY
                     .line("")
                     .push("expected a struct with one field per parameter, found "),
                 shape,
@@ -1014,15 +1039,25 @@ pub const fn diff_value<const CAP: usize>(
     footer: &str,
 ) -> Report<CAP> {
     if let (Shape::Any, None) = (shape, fields) {
-        return Report::new();
+        return Report::EMPTY;
     }
-    let r = match (expect.node(), fields_of(shape, fields), shape) {
+    let r = match shape {
         // An unbound struct against an inline object: compare field by field.
-        (Node::Object { props, extra }, Some(fields), Shape::Object(_)) => {
-            diff_fields(Report::new(), "", fields, props, extra)
-        }
-        _ => diff(Report::new(), "", shape, expect),
+        Shape::Object(own) => match expect.node() {
+            Node::Object { props, extra } => {
+                let fields = match fields {
+                    Some(fields) => fields,
+                    None => own,
+                };
+                diff_fields(Report::EMPTY, "", fields, props, extra)
+            }
+            _ => diff(Report::EMPTY, "", shape, expect),
+        },
+        _ => diff(Report::EMPTY, "", shape, expect),
     };
+    if CAP == 0 {
+        return r;
+    }
     r.finish(header, footer)
 }
 
@@ -1155,7 +1190,7 @@ pub const fn diff_responses<const CAP: usize>(
     footer: &str,
 ) -> Report<CAP> {
     use crate::responses::Body;
-    let mut r = Report::new();
+    let mut r = Report::EMPTY;
     let mut i = 0;
     while i < variants.len() {
         let v = &variants[i];
@@ -1167,7 +1202,7 @@ pub const fn diff_responses<const CAP: usize>(
                 let mut it = responses;
                 while let Some((response, rest)) = it.next() {
                     if let Some(e) = response.json
-                        && diff_value::<0>(shape, fields, e, "", "").is_empty()
+                        && diff_value::<0>(shape, fields, e, "", "").count == 0
                     {
                         fits = true;
                         break;
@@ -1198,7 +1233,7 @@ pub const fn diff_responses<const CAP: usize>(
         };
         match (v.body, spec.json) {
             (Body::Json(shape, fields), Some(expect))
-                if !diff_value::<0>(shape, fields, expect, "", "").is_empty() =>
+                if diff_value::<0>(shape, fields, expect, "", "").count != 0 =>
             {
                 r = r
                     .line("")
@@ -1253,7 +1288,7 @@ pub const fn diff_responses<const CAP: usize>(
 /// Runs `$diff` counting only, and again writing the message when it found mismatches.
 macro_rules! check {
     ($diff:ident($($arg:expr),* $(,)?)) => {
-        if !$diff::<0>($($arg),*).is_empty() {
+        if $diff::<0>($($arg),*).count != 0 {
             let report = $diff::<REPORT_CAP>($($arg),*);
             panic!("{}", report.as_str());
         }

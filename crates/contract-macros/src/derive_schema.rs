@@ -3,7 +3,7 @@
 
 use contract_spec::Spec;
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use crate::diag::Errors;
 use crate::expect::{self, Expecter, component_loc};
@@ -58,23 +58,59 @@ fn rt() -> TokenStream {
     RT.parse().unwrap_or_default()
 }
 
+/// A field of a struct's shape, as a call to a const fn rather than a `Field` literal holding
+/// `&<T as Schema>::SHAPE`: rustc checks every borrow in a const initializer for interior
+/// mutability, one trait selection each, which made a 12-field struct's `impl Schema` cost
+/// about 10.7 M instructions of `cargo check`, against 3.8 M this way (see BENCHMARKS.md).
 fn field_tokens(f: &FieldModel<'_>, container: &Container) -> TokenStream {
     let rt = rt();
     let ty = f.ty;
     let name = &f.wire;
     let optional = f.attrs.default || container.default || f.attrs.skip_de || is_option(ty);
     let omittable = f.attrs.skip_serializing_if;
-    let shape = if f.attrs.custom {
-        quote!(&#rt::Shape::Any)
-    } else {
-        quote!(&<#ty as #rt::Schema>::SHAPE)
-    };
     let flatten = if f.attrs.flatten {
         quote!(<#ty as #rt::Schema>::FIELDS)
     } else {
         quote!(::core::option::Option::None)
     };
-    quote!(#rt::Field { name: #name, shape: #shape, optional: #optional, omittable: #omittable, flatten: #flatten })
+    if f.attrs.custom {
+        quote!(#rt::__private::field_any(#name, #optional, #omittable, #flatten))
+    } else {
+        quote!(#rt::__private::field::<#ty>(#name, #optional, #omittable, #flatten))
+    }
+}
+
+fn names_self(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == "Self",
+        proc_macro2::TokenTree::Group(g) => names_self(g.stream()),
+        _ => false,
+    })
+}
+
+/// The fields of a struct as a `&'static [Field; N]` expression. Where the type has no generic
+/// parameters (and its fields do not name `Self`), the array is a const of its own, so the one
+/// borrow is of that const rather than of a temporary that rustc's promotion checks.
+fn fields_array(
+    tokens: &[TokenStream],
+    generics: &syn::Generics,
+    fields: &syn::Fields,
+) -> TokenStream {
+    let rt = rt();
+    if generics.params.is_empty() && !fields.iter().any(|f| names_self(f.ty.to_token_stream())) {
+        // An inherent associated const, not a nested `const` item: rustc evaluates those
+        // eagerly, and an unused recursive struct must derive without evaluating its fields.
+        let n = tokens.len();
+        quote!({
+            struct __Fields;
+            impl __Fields {
+                const ALL: [#rt::Field; #n] = [#(#tokens),*];
+            }
+            &__Fields::ALL
+        })
+    } else {
+        quote!(&[#(#tokens),*])
+    }
 }
 
 /// Fields on the wire (skipped ones dropped), with their serde names.
@@ -143,8 +179,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
                     .iter()
                     .map(|f| field_tokens(f, &container))
                     .collect();
-                fields_tokens = quote!(::core::option::Option::Some(&[#(#tokens),*]));
-                quote!(#rt::Shape::Object(&[#(#tokens),*]))
+                let array = fields_array(&tokens, &input.generics, &s.fields);
+                fields_tokens = quote!(::core::option::Option::Some(#array));
+                quote!(#rt::Shape::Object(#array))
             }
             fields if fields.len() == 1 => {
                 // Newtype and `transparent`: the wire shape is the inner type's.
@@ -649,4 +686,27 @@ pub fn shape_check(
         None,
         quote!(&#shape, #fields, #expect, #header, #footer),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn array_of(item: &str) -> String {
+        let input: syn::DeriveInput = syn::parse_str(item).unwrap();
+        let syn::Data::Struct(data) = &input.data else {
+            panic!("a struct")
+        };
+        let tokens = vec![quote!(field()); data.fields.len()];
+        fields_array(&tokens, &input.generics, &data.fields).to_string()
+    }
+
+    #[test]
+    fn fields_are_a_const_of_their_own_unless_generic_or_naming_self() {
+        assert!(array_of("struct A { x: u8, y: Vec<String> }").contains("__Fields"));
+        assert!(!array_of("struct A<T> { x: Vec<T> }").contains("__Fields"));
+        assert!(!array_of("struct A<'a> { x: &'a str }").contains("__Fields"));
+        assert!(!array_of("struct A { next: Option<Box<Self>> }").contains("__Fields"));
+        assert!(!array_of("struct A { pair: (u8, [Self; 0]) }").contains("__Fields"));
+    }
 }

@@ -103,6 +103,18 @@ pub struct Page<T> {
     next: Option<String>,
 }
 
+/// A field serialized by a function of its own: any shape.
+#[derive(Serialize, Schema)]
+pub struct Reading {
+    #[serde(serialize_with = "as_text")]
+    weight: f64,
+    unit: String,
+}
+
+fn as_text<S: serde::Serializer>(weight: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&weight.to_string())
+}
+
 #[derive(Responses)]
 pub enum CreatePet {
     #[response(status = 201)]

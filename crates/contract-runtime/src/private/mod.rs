@@ -299,6 +299,41 @@ const fn report_str(buf: &[u8], len: usize) -> &str {
     }
 }
 
+/// A field of a derived struct's shape. `#[derive(Schema)]` builds its fields with this rather
+/// than with `Field` literals: rustc checks each `&<T as Schema>::SHAPE` borrowed in a const
+/// initializer for interior mutability (a trait selection each), where this borrow is checked
+/// once, here.
+pub const fn field<T: Schema + ?Sized>(
+    name: &'static str,
+    optional: bool,
+    omittable: bool,
+    flatten: Option<&'static [Field]>,
+) -> Field {
+    Field {
+        name,
+        shape: const { &T::SHAPE },
+        optional,
+        omittable,
+        flatten,
+    }
+}
+
+/// A field serialized by a function of its own (serde's `with`): any shape.
+pub const fn field_any(
+    name: &'static str,
+    optional: bool,
+    omittable: bool,
+    flatten: Option<&'static [Field]>,
+) -> Field {
+    Field {
+        name,
+        shape: &Shape::Any,
+        optional,
+        omittable,
+        flatten,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

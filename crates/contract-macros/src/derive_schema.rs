@@ -73,11 +73,12 @@ fn field_tokens(f: &FieldModel<'_>, container: &Container) -> TokenStream {
     } else {
         quote!(::core::option::Option::None)
     };
-    if f.attrs.custom {
-        quote!(#rt::__private::field_any(#name, #optional, #omittable, #flatten))
+    let described = if f.attrs.custom {
+        quote!(#rt::__private::Unchecked)
     } else {
-        quote!(#rt::__private::field::<#ty>(#name, #optional, #omittable, #flatten))
-    }
+        quote!(#ty)
+    };
+    quote!(#rt::__private::field::<#described>(#name, #optional, #omittable, #flatten))
 }
 
 fn names_self(tokens: TokenStream) -> bool {

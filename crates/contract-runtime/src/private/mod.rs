@@ -318,21 +318,9 @@ pub const fn field<T: Schema + ?Sized>(
     }
 }
 
-/// A field serialized by a function of its own (serde's `with`): any shape.
-pub const fn field_any(
-    name: &'static str,
-    optional: bool,
-    omittable: bool,
-    flatten: Option<&'static [Field]>,
-) -> Field {
-    Field {
-        name,
-        shape: &Shape::Any,
-        optional,
-        omittable,
-        flatten,
-    }
-}
+/// The type a field serialized by a function of its own (serde's `with`) is described as:
+/// any shape, so its values are left to run-time validation.
+pub type Unchecked = serde_json::Value;
 
 #[cfg(test)]
 mod tests {

@@ -62,9 +62,14 @@ fn rt() -> TokenStream {
 /// `&<T as Schema>::SHAPE`: rustc checks every borrow in a const initializer for interior
 /// mutability, one trait selection each, which made a 12-field struct's `impl Schema` cost
 /// about 10.7 M instructions of `cargo check`, against 3.8 M this way (see BENCHMARKS.md).
-fn field_tokens(f: &FieldModel<'_>, container: &Container) -> TokenStream {
+fn field_tokens(
+    f: &FieldModel<'_>,
+    container: &Container,
+    cut: Option<&syn::Ident>,
+) -> TokenStream {
     let rt = rt();
-    let ty = f.ty;
+    let cut_ty = cut.and_then(|own| cut_recursion(f.ty, own));
+    let ty = cut_ty.as_ref().unwrap_or(f.ty);
     let name = &f.wire;
     let optional = f.attrs.default || container.default || f.attrs.skip_de || is_option(ty);
     let omittable = f.attrs.skip_serializing_if;
@@ -79,6 +84,47 @@ fn field_tokens(f: &FieldModel<'_>, container: &Container) -> TokenStream {
         quote!(#ty)
     };
     quote!(#rt::__private::field::<#described>(#name, #optional, #omittable, #flatten))
+}
+
+/// `ty` with every mention of the type `own` (by its name or as `Self`) replaced by
+/// `Unchecked`, or `None` when it mentions neither. An unbound type's shape is a value built
+/// from its fields' shapes, so a field of its own type (`children: Vec<Self>`) would make the
+/// shape contain itself, which rustc's const evaluator reports as a cycle. The recursion is cut
+/// there: the outer level is checked, the nested one is what the same type already checks.
+fn cut_recursion(ty: &syn::Type, own: &syn::Ident) -> Option<syn::Type> {
+    fn cut(ty: &mut syn::Type, own: &syn::Ident) -> bool {
+        match ty {
+            syn::Type::Path(p) if p.qself.is_none() && names_type(&p.path, own) => {
+                *ty = syn::parse_quote!(::contract_runtime::__private::Unchecked);
+                true
+            }
+            syn::Type::Path(p) => {
+                let mut hit = p.qself.as_mut().is_some_and(|q| cut(&mut q.ty, own));
+                for segment in &mut p.path.segments {
+                    if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+                        for arg in &mut args.args {
+                            if let syn::GenericArgument::Type(t) = arg {
+                                hit |= cut(t, own);
+                            }
+                        }
+                    }
+                }
+                hit
+            }
+            syn::Type::Reference(r) => cut(&mut r.elem, own),
+            syn::Type::Slice(s) => cut(&mut s.elem, own),
+            syn::Type::Array(a) => cut(&mut a.elem, own),
+            syn::Type::Paren(p) => cut(&mut p.elem, own),
+            syn::Type::Group(g) => cut(&mut g.elem, own),
+            syn::Type::Tuple(t) => t.elems.iter_mut().fold(false, |hit, e| cut(e, own) | hit),
+            _ => false,
+        }
+    }
+    fn names_type(path: &syn::Path, own: &syn::Ident) -> bool {
+        path.is_ident("Self") || path.segments.last().is_some_and(|s| s.ident == *own)
+    }
+    let mut ty = ty.clone();
+    cut(&mut ty, own).then_some(ty)
 }
 
 fn names_self(tokens: TokenStream) -> bool {
@@ -168,38 +214,12 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let rt = rt();
     let ident = &input.ident;
 
-    // The shape as an unbound type, and the fields when it is an object.
-    let mut fields_tokens = quote!(::core::option::Option::None);
-    let mut struct_fields: Vec<FieldModel<'_>> = Vec::new();
-    let mut unit_variants: Vec<(&syn::Variant, String)> = Vec::new();
-    let inline = match &input.data {
-        syn::Data::Struct(s) => match &s.fields {
-            syn::Fields::Named(_) if !container.transparent => {
-                struct_fields = wire_fields(&s.fields, &container, &mut errors);
-                let tokens: Vec<TokenStream> = struct_fields
-                    .iter()
-                    .map(|f| field_tokens(f, &container))
-                    .collect();
-                let array = fields_array(&tokens, &input.generics, &s.fields);
-                fields_tokens = quote!(::core::option::Option::Some(#array));
-                quote!(#rt::Shape::Object(#array))
-            }
-            fields if fields.len() == 1 => {
-                // Newtype and `transparent`: the wire shape is the inner type's.
-                let inner = fields.iter().next().map(|f| &f.ty);
-                fields_tokens = quote!(<#inner as #rt::Schema>::FIELDS);
-                quote!(<#inner as #rt::Schema>::SHAPE)
-            }
-            syn::Fields::Unit => quote!(#rt::Shape::Unit),
-            _ => quote!(#rt::Shape::Unsupported("a tuple struct (a JSON array of mixed items)")),
-        },
-        syn::Data::Enum(e) => enum_shape(e, &container, &mut unit_variants, &mut errors),
-        syn::Data::Union(_) => {
-            errors.at(ident.span(), "`Schema` cannot be derived for a union");
-            quote!(#rt::Shape::Any)
-        }
-    };
-
+    let Inline {
+        shape: inline,
+        fields_tokens,
+        struct_fields,
+        unit_variants,
+    } = inline_shape(&input, &container, None, &mut errors);
     let model = TypeModel {
         input: &input,
         container: &container,
@@ -275,9 +295,16 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
     }
 
-    let shape = match &bound {
-        Some(name) => quote!(#rt::Shape::Named(#name)),
-        None => inline.clone(),
+    // A bound type's shape is its component's name, so its fields may name it; an unbound
+    // one's is built from its fields, so they must not (see `cut_recursion`). The first pass
+    // reported any error in the attributes already.
+    let (shape, fields_tokens) = match &bound {
+        Some(name) => (quote!(#rt::Shape::Named(#name)), fields_tokens),
+        None if names_itself(&input) => {
+            let cut = inline_shape(&input, &container, Some(ident), &mut Errors::default());
+            (cut.shape, cut.fields_tokens)
+        }
+        None => (inline.clone(), fields_tokens),
     };
     let mut generics = input.generics.clone();
     for param in generics.type_params_mut() {
@@ -293,6 +320,79 @@ pub fn expand(input: TokenStream) -> TokenStream {
         #checks
         #tracking
         #errors
+    }
+}
+
+/// The shape of a type as an unbound one, and its fields when it is an object.
+struct Inline<'a> {
+    shape: TokenStream,
+    fields_tokens: TokenStream,
+    struct_fields: Vec<FieldModel<'a>>,
+    unit_variants: Vec<(&'a syn::Variant, String)>,
+}
+
+/// `cut`: the type's own name, to cut its recursion (see `cut_recursion`).
+fn inline_shape<'a>(
+    input: &'a syn::DeriveInput,
+    container: &Container,
+    cut: Option<&syn::Ident>,
+    errors: &mut Errors,
+) -> Inline<'a> {
+    let rt = rt();
+    let mut fields_tokens = quote!(::core::option::Option::None);
+    let mut struct_fields: Vec<FieldModel<'_>> = Vec::new();
+    let mut unit_variants: Vec<(&syn::Variant, String)> = Vec::new();
+    let shape = match &input.data {
+        syn::Data::Struct(s) => match &s.fields {
+            syn::Fields::Named(_) if !container.transparent => {
+                struct_fields = wire_fields(&s.fields, container, errors);
+                let tokens: Vec<TokenStream> = struct_fields
+                    .iter()
+                    .map(|f| field_tokens(f, container, cut))
+                    .collect();
+                let array = fields_array(&tokens, &input.generics, &s.fields);
+                fields_tokens = quote!(::core::option::Option::Some(#array));
+                quote!(#rt::Shape::Object(#array))
+            }
+            fields if fields.len() == 1 => {
+                // Newtype and `transparent`: the wire shape is the inner type's.
+                let inner = fields.iter().next().map(|f| cut_or_keep(&f.ty, cut));
+                fields_tokens = quote!(<#inner as #rt::Schema>::FIELDS);
+                quote!(<#inner as #rt::Schema>::SHAPE)
+            }
+            syn::Fields::Unit => quote!(#rt::Shape::Unit),
+            _ => quote!(#rt::Shape::Unsupported("a tuple struct (a JSON array of mixed items)")),
+        },
+        syn::Data::Enum(e) => enum_shape(e, container, cut, &mut unit_variants, errors),
+        syn::Data::Union(_) => {
+            errors.at(input.ident.span(), "`Schema` cannot be derived for a union");
+            quote!(#rt::Shape::Any)
+        }
+    };
+    Inline {
+        shape,
+        fields_tokens,
+        struct_fields,
+        unit_variants,
+    }
+}
+
+fn cut_or_keep(ty: &syn::Type, cut: Option<&syn::Ident>) -> syn::Type {
+    cut.and_then(|own| cut_recursion(ty, own))
+        .unwrap_or_else(|| ty.clone())
+}
+
+/// Whether a field or variant of the type names the type itself.
+fn names_itself(input: &syn::DeriveInput) -> bool {
+    let own = &input.ident;
+    match &input.data {
+        syn::Data::Struct(s) => s.fields.iter().any(|f| cut_recursion(&f.ty, own).is_some()),
+        syn::Data::Enum(e) => e
+            .variants
+            .iter()
+            .flat_map(|v| &v.fields)
+            .any(|f| cut_recursion(&f.ty, own).is_some()),
+        syn::Data::Union(_) => false,
     }
 }
 
@@ -346,6 +446,7 @@ fn bind(
 fn enum_shape<'a>(
     e: &'a syn::DataEnum,
     container: &Container,
+    cut: Option<&syn::Ident>,
     unit_variants: &mut Vec<(&'a syn::Variant, String)>,
     errors: &mut Errors,
 ) -> TokenStream {
@@ -384,14 +485,14 @@ fn enum_shape<'a>(
         let payload_fields: Vec<TokenStream> = match &v.fields {
             syn::Fields::Named(_) => wire_fields(&v.fields, container, errors)
                 .iter()
-                .map(|f| field_tokens(f, &Container::default()))
+                .map(|f| field_tokens(f, &Container::default(), cut))
                 .collect(),
             _ => Vec::new(),
         };
         let payload = match &v.fields {
             syn::Fields::Named(_) => quote!(#rt::Shape::Object(&[#(#payload_fields),*])),
             syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
-                let ty = &f.unnamed[0].ty;
+                let ty = cut_or_keep(&f.unnamed[0].ty, cut);
                 quote!(<#ty as #rt::Schema>::SHAPE)
             }
             syn::Fields::Unit => quote!(#rt::Shape::Unit),
@@ -409,7 +510,7 @@ fn enum_shape<'a>(
                         quote!(::core::option::Option::Some(&[#(#payload_fields),*]))
                     }
                     syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
-                        let ty = &f.unnamed[0].ty;
+                        let ty = cut_or_keep(&f.unnamed[0].ty, cut);
                         quote!(<#ty as #rt::Schema>::FIELDS)
                     }
                     _ => quote!(::core::option::Option::Some(&[])),
@@ -700,6 +801,32 @@ mod tests {
         };
         let tokens = vec![quote!(field()); data.fields.len()];
         fields_array(&tokens, &input.generics, &data.fields).to_string()
+    }
+
+    fn cut(ty: &str) -> Option<String> {
+        let own: syn::Ident = syn::parse_quote!(Tree);
+        let ty: syn::Type = syn::parse_str(ty).unwrap();
+        cut_recursion(&ty, &own).map(|t| t.to_token_stream().to_string().replace(' ', ""))
+    }
+
+    #[test]
+    fn recursion_is_cut_where_the_type_names_itself() {
+        let unchecked = "::contract_runtime::__private::Unchecked";
+        assert_eq!(cut("Vec<Tree>"), Some(format!("Vec<{unchecked}>")));
+        assert_eq!(
+            cut("Option<Box<Self>>"),
+            Some(format!("Option<Box<{unchecked}>>"))
+        );
+        assert_eq!(cut("crate::model::Tree<T>"), Some(unchecked.to_string()));
+        assert_eq!(
+            cut("HashMap<String, (u8, [Tree; 2], &'static Tree)>"),
+            Some(format!(
+                "HashMap<String,(u8,[{unchecked};2],&'static{unchecked})>"
+            ))
+        );
+        assert_eq!(cut("Vec<Trees>"), None);
+        assert_eq!(cut("model::Tree::Item"), None);
+        assert_eq!(cut("String"), None);
     }
 
     #[test]

@@ -21,6 +21,24 @@ pub enum PetStatus {
     Sold,
 }
 
+/// A component that admits null itself (`nullable: true` on `Priority`), referenced by
+/// properties: an `Option` fits it, required or not, as a `String` or as the bound enum.
+#[derive(Serialize, Deserialize, Schema)]
+#[schema(spec = "specs/types.yaml")]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    High,
+}
+
+#[derive(Serialize, Deserialize, Schema)]
+#[schema(spec = "specs/types.yaml")]
+pub struct Task {
+    pub priority: Option<String>,
+    pub level: Option<String>,
+    pub rank: Option<Priority>,
+}
+
 mod model {
     use super::*;
 

@@ -654,16 +654,35 @@ pub const fn diff<const CAP: usize>(
             Shape::Option(s) => diff(r, at, s, inner),
             _ => diff(r, at, shape, inner),
         },
-        _ => match shape {
-            Shape::Option(_) => {
-                let r = r
-                    .line(at)
-                    .push("is an `Option`, but the spec does not allow null here (expected ");
-                describe_expect(r, expect).push(")")
+        // A component may itself admit null (`nullable: true`, `type: [.., "null"]`): an
+        // `Option` of a type bound to it fits, and an unbound shape is compared with its schema.
+        Node::Component {
+            inline: Some(inline),
+            ..
+        } => match (shape, inline.node()) {
+            (Shape::Option(s), Node::Nullable(_)) => diff(r, at, s, expect),
+            (Shape::Option(_), _) => null_not_allowed(r, at, expect),
+            (Shape::Named(_) | Shape::Unsupported(_), _) => {
+                diff_non_null(r, at, shape, expect, node)
             }
+            _ => diff(r, at, shape, inline),
+        },
+        _ => match shape {
+            Shape::Option(_) => null_not_allowed(r, at, expect),
             _ => diff_non_null(r, at, shape, expect, node),
         },
     }
+}
+
+const fn null_not_allowed<const CAP: usize>(
+    r: Report<CAP>,
+    at: &str,
+    expect: Expect,
+) -> Report<CAP> {
+    let r = r
+        .line(at)
+        .push("is an `Option`, but the spec does not allow null here (expected ");
+    describe_expect(r, expect).push(")")
 }
 
 /// `diff` of a node that is not nullable; `node` is `expect` decoded (once: each decoding
@@ -731,7 +750,7 @@ const fn diff_non_null<const CAP: usize>(
                 ..
             },
             _,
-        ) => diff_non_null(r, at, shape, inline, inline.node()),
+        ) => diff(r, at, shape, inline),
         (Node::Component { name, inline: None }, _) => {
             let r = mismatch(r, at, shape, expect);
             r.push(" (derive `Schema` for a type named `")
@@ -1503,6 +1522,54 @@ mod tests {
         assert_eq!(
             value(&OPEN_DONE, None, STATUS),
             "h\n  - the value `closed` is not in the spec's enum\n  - the spec's enum value `done` has no variantf"
+        );
+    }
+
+    /// A node as the macros encode one: tag, payload length, payload.
+    fn node(tag: u8, payload: &[u8]) -> Vec<u8> {
+        let mut bytes = vec![tag];
+        bytes.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(payload);
+        bytes
+    }
+
+    /// `$ref` to a component named `name` whose schema is `inline`.
+    fn component(name: &str, inline: &[u8]) -> &'static [u8] {
+        let mut payload = (name.len() as u16).to_le_bytes().to_vec();
+        payload.extend_from_slice(name.as_bytes());
+        payload.extend_from_slice(inline);
+        node(tag::COMPONENT, &payload).leak()
+    }
+
+    #[test]
+    fn a_component_that_admits_null_admits_an_option() {
+        const STR: Shape = Shape::Str { format: "" };
+        const OPT_STR: Shape = Shape::Option(&STR);
+        const OPT_NAMED: Shape = Shape::Option(&Shape::Named("Kind"));
+        let nullable = component("Kind", &node(tag::NULLABLE, STATUS));
+        assert_eq!(value(&OPT_STR, None, nullable), "");
+        assert_eq!(value(&STR, None, nullable), "");
+        assert_eq!(value(&OPT_NAMED, None, nullable), "");
+        // Under an outer `nullable` too (a property that may be absent).
+        let twice: &'static [u8] = node(tag::NULLABLE, nullable).leak();
+        assert_eq!(value(&OPT_STR, None, twice), "");
+        let plain = component("Kind", STATUS);
+        assert_eq!(value(&STR, None, plain), "");
+        assert_eq!(
+            value(&OPT_STR, None, plain),
+            "h\n  - is an `Option`, but the spec does not allow null here (expected component `Kind`)f"
+        );
+        assert_eq!(
+            value(&OPT_NAMED, None, plain),
+            "h\n  - is an `Option`, but the spec does not allow null here (expected component `Kind`)f"
+        );
+        const INT: Shape = Shape::Int {
+            bits: 64,
+            signed: true,
+        };
+        assert_eq!(
+            value(&Shape::Option(&INT), None, nullable),
+            "h\n  - expected one of `open`, `done`, found `i64`f"
         );
     }
 

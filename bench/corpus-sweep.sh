@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The conformance sweep: for every spec of ../shared/specs/real and real-multi, the generator's
-# crate of correct handlers (one per operation, types from the spec's components; see
-# bench/src/types.rs) with our attributes must pass `cargo check` without an error. A false
-# positive of the checker on a real spec fails it, and names the spec and the message.
+# The conformance sweep. For every spec of ../shared/specs/real and real-multi, the generator's
+# crate of correct handlers (one per operation, types from the spec's components and query
+# parameters; see bench/src/types.rs) with our attributes must pass `cargo check` without an
+# error (no false positive on a real spec), and the same crate with a mistake in each query
+# struct (a field that is no parameter) and in each enum (a value the spec does not have) must
+# fail with exactly one error for each (no false negative).
 # Usage: bench/corpus-sweep.sh [SPEC...]   (CI runs it with no arguments)
 source "$(dirname "$0")/lib.sh"
 if [ "$#" -gt 0 ]; then SPECS=("$@"); else
@@ -18,15 +20,30 @@ for spec in "${SPECS[@]}"; do
   [ -f "$spec" ] || continue
   name=$(basename "$(dirname "$spec")")-$(basename "$spec" | sed 's/\.[a-z]*$//')
   dir=$OUT/sweep/$name
-  handlers=$("$GEN" gen "$spec" "$dir" | awk '{print $1}')
+  summary=$("$GEN" gen "$spec" "$dir")
+  handlers=$(awk '{print $1}' <<<"$summary")
+  queries=$(sed -n 's/.*ours-mutated: \([0-9]*\) query structs.*/\1/p' <<<"$summary")
+  enums=$(sed -n 's/.*query structs, \([0-9]*\) enums.*/\1/p' <<<"$summary")
   # The workspace's versions of every dependency, rather than the newest the registry has.
   cp -n Cargo.lock "$dir/ours/Cargo.lock"
+  cp -n Cargo.lock "$dir/ours-mutated/Cargo.lock"
   t0=$(now)
-  if log=$(cd "$dir/ours" && cargo check -q --message-format short 2>&1); then
-    printf '%-52s %4s handlers  ok  %6.1fs\n' "$name" "$handlers" "$(echo "$(now) - $t0" | bc)"
-  else
-    printf '%-52s %4s handlers  FAILED\n%s\n' "$name" "$handlers" "$(grep -E '^(error|[^ ].*error)' <<<"$log" | head -20)"
+  if ! log=$(cd "$dir/ours" && cargo check -q --message-format short 2>&1); then
+    printf '%-52s %4s handlers  FAILED: errors on correct handlers\n%s\n' "$name" "$handlers" \
+      "$(grep -E '^(error|[^ ].*error)' <<<"$log" | head -20)"
     failed=1
+    continue
   fi
+  log=$(cd "$dir/ours-mutated" && cargo check -q --message-format short 2>&1 || true)
+  found_queries=$(grep -c -- '- `not_in_the_spec` is not in the spec' <<<"$log" || true)
+  found_enums=$(grep -c 'variant `NotInTheSpec` of .* is `not-in-the-spec` on the wire' <<<"$log" || true)
+  if [ "$found_queries" != "$queries" ] || [ "$found_enums" != "$enums" ]; then
+    printf '%-52s %4s handlers  FAILED: %s of %s query mistakes and %s of %s enum mistakes reported\n' \
+      "$name" "$handlers" "$found_queries" "$queries" "$found_enums" "$enums"
+    failed=1
+    continue
+  fi
+  printf '%-52s %4s handlers  ok (mistakes: %3s queries, %3s enums reported)  %6.1fs\n' \
+    "$name" "$handlers" "$queries" "$enums" "$(echo "$(now) - $t0" | bc)"
 done
 exit "$failed"

@@ -1,7 +1,9 @@
 //! `contract-bench gen SPEC OUT_DIR`: writes four crates with one handler per operation of
 //! SPEC (`ours`: `#[contract]` + `routes!`; `baseline`: the same handlers, no attributes;
 //! `baseline-typed`: the same with the router's state type written out; `utoipa`:
-//! `#[utoipa::path]` + `#[derive(OpenApi)]`), for `bench/compile.sh` to time. Types and the
+//! `#[utoipa::path]` + `#[derive(OpenApi)]`), for `bench/compile.sh` to time; and
+//! `ours-mutated`, `ours` with a mistake in each query struct and enum, for
+//! `bench/corpus-sweep.sh`. Types and the
 //! router are in `lib.rs`, the handlers in modules of 25 (`m0.rs`, `m1.rs`, ...).
 //!
 //! `contract-bench profile SPEC`: where the macros' time goes, per stage.
@@ -183,7 +185,10 @@ fn signature(spec: &Spec, components: &Types, op: &Operation) -> (String, String
         }
     }
     if op.parameters.iter().any(|p| p.location == ParamIn::Query) {
-        args.push("axum::extract::Query(_q): axum::extract::Query<serde_json::Value>".into());
+        args.push(format!(
+            "axum::extract::Query(_q): axum::extract::Query<{}>",
+            query_struct_name(op)
+        ));
     }
     if let Some(body) = &op.request_body {
         let media = content_media(spec, body);
@@ -222,6 +227,28 @@ fn signature(spec: &Spec, components: &Types, op: &Operation) -> (String, String
         (false, _) => "axum::response::Response".to_string(),
     };
     (args.join(", "), ret)
+}
+
+fn query_struct_name(op: &Operation) -> String {
+    format!("Op{}Query", op.index)
+}
+
+/// `ours` with a mistake in each query struct (a field that is no parameter) and in each enum
+/// (a value the spec's enum does not have), which the checks must report: one error each.
+fn mutate(text: &str, queries: &mut usize, enums: &mut usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        out.push_str(line);
+        out.push('\n');
+        if line.starts_with("pub struct Op") && line.ends_with("Query {") {
+            out.push_str("    pub not_in_the_spec: Option<String>,\n");
+            *queries += 1;
+        } else if line.starts_with("pub enum ") {
+            out.push_str("    #[serde(rename = \"not-in-the-spec\")]\n    NotInTheSpec,\n");
+            *enums += 1;
+        }
+    }
+    out
 }
 
 /// The same profile for every variant: proc macros (and what they use) optimised, the setup
@@ -288,6 +315,23 @@ fn generate(spec_path: &Path, out: &Path, first: Option<usize>) -> Result<(), St
         let selector = format!("{} {}", op.method.upper(), op.path);
         let m = i / PER_MODULE;
         let [ours, plain, utoipa] = &mut modules;
+        let query: Vec<&contract_spec::Parameter> = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParamIn::Query)
+            .collect();
+        if !query.is_empty() {
+            let name = query_struct_name(op);
+            let plain_struct = types.query_struct(&spec, &query, &name, "serde::Deserialize");
+            ours[m].push_str(&types.query_struct(
+                &spec,
+                &query,
+                &name,
+                "serde::Deserialize, contract_runtime::Schema",
+            ));
+            plain[m].push_str(&plain_struct);
+            utoipa[m].push_str(&plain_struct);
+        }
         let _ = writeln!(
             ours[m],
             "#[contract({selector:?}, spec = {:?})]\npub async fn op_{i}({args}) -> {ret} {{ {body} }}\n",
@@ -327,22 +371,27 @@ fn generate(spec_path: &Path, out: &Path, first: Option<usize>) -> Result<(), St
     let axum = r#"axum = { version = "0.8", default-features = false, features = ["json", "query", "form", "matched-path", "tokio", "http1"] }
 serde_json = "1"
 serde = { version = "1", features = ["derive"] }"#;
+    let ours_deps = format!(
+        "{axum}\ncontract-runtime = {{ path = {:?} }}\n\n{PROFILE}",
+        runtime.display().to_string()
+    );
+    let ours_lib = |types: &str| {
+        format!(
+            "#![allow(clippy::all)]\nuse contract_runtime::routes;\n\n{types}\npub fn app() -> axum::Router {{\n    routes!({}spec = {:?}; {})\n}}\n",
+            if all { "" } else { "partial, " },
+            spec_path.display().to_string(),
+            names.join(", ")
+        )
+    };
+    let (mut mutated_queries, mut mutated_enums) = (0, 0);
+    let mutated_types = mutate(&handlers[0], &mut mutated_queries, &mut mutated_enums);
+    let mutated: Vec<String> = modules[0]
+        .iter()
+        .map(|text| mutate(text, &mut mutated_queries, &mut mutated_enums))
+        .collect();
     let variants = [
-        (
-            "ours",
-            format!(
-                "{axum}\ncontract-runtime = {{ path = {:?} }}\n\n\
-                 {PROFILE}",
-                runtime.display().to_string()
-            ),
-            format!(
-                "#![allow(clippy::all)]\nuse contract_runtime::routes;\n\n{}\npub fn app() -> axum::Router {{\n    routes!({}spec = {:?}; {})\n}}\n",
-                handlers[0],
-                if all { "" } else { "partial, " },
-                spec_path.display().to_string(),
-                names.join(", ")
-            ),
-        ),
+        ("ours", ours_deps.clone(), ours_lib(&handlers[0])),
+        ("ours-mutated", ours_deps, ours_lib(&mutated_types)),
         (
             "baseline",
             format!("{axum}\n{PROFILE}"),
@@ -371,6 +420,7 @@ serde = { version = "1", features = ["derive"] }"#;
         std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
         let texts = match name {
             "ours" => &ours,
+            "ours-mutated" => &mutated,
             "utoipa" => &utoipa,
             _ => &plain,
         };
@@ -384,7 +434,7 @@ serde = { version = "1", features = ["derive"] }"#;
         std::fs::write(dir.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
     }
     println!(
-        "{} handlers ({} operations, {} with problems of their own)",
+        "{} handlers ({} operations, {} with problems of their own; ours-mutated: {mutated_queries} query structs, {mutated_enums} enums)",
         ops.len(),
         spec.operations.len(),
         spec.operations

@@ -1,6 +1,8 @@
 //! Rust types for a spec's components, as a team would write them by hand: one struct per
 //! component that is a plain object, fields typed from the property schemas (a reference to
-//! another such component is that type), `Option` where the property may be absent or null.
+//! another such component is that type), `Option` where the property may be absent or null;
+//! one unit-only enum per component that is a string enum; a struct of each operation's query
+//! parameters.
 //! Everything the generator does not model (compositions, inline objects) is
 //! `serde_json::Value`, which every variant handles alike.
 
@@ -57,6 +59,19 @@ fn is_plain_object(schema: &Value) -> bool {
         && ["allOf", "oneOf", "anyOf", "discriminator", "$ref"]
             .iter()
             .all(|k| schema.get(*k).is_none())
+}
+
+/// The values of a string enum (every value a distinct string), as a unit-only Rust enum
+/// holds them.
+fn string_enum(schema: &Value) -> Option<Vec<&str>> {
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    let values = schema.get("enum")?.as_array()?;
+    let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    let distinct: HashSet<&str> = strings.iter().copied().collect();
+    (!strings.is_empty() && strings.len() == values.len() && distinct.len() == strings.len())
+        .then_some(strings)
 }
 
 fn type_name(component: &str, taken: &mut HashSet<String>) -> String {
@@ -139,7 +154,7 @@ impl Types {
                     .deref(&component_loc(component))
                     .map(|(_, v)| v)
                     .unwrap_or(schema);
-                if is_plain_object(schema) {
+                if is_plain_object(schema) || string_enum(schema).is_some() {
                     names.insert(component.clone(), type_name(component, &mut taken));
                 }
             }
@@ -209,6 +224,42 @@ impl Types {
         }
     }
 
+    /// A struct of an operation's query parameters, as `Query<T>` takes them: a field per
+    /// parameter (renamed to its name), `Option` where it is not required.
+    pub fn query_struct(
+        &self,
+        spec: &Spec,
+        params: &[&contract_spec::Parameter],
+        name: &str,
+        derives: &str,
+    ) -> String {
+        let mut out = format!("#[derive({derives})]\npub struct {name} {{\n");
+        let mut taken = HashSet::new();
+        let mut seen = HashSet::new();
+        for param in params {
+            if !seen.insert(param.name.as_str()) {
+                continue;
+            }
+            let ty = match &param.schema {
+                Some(schema) => self.rust_type(spec, schema, false, 0),
+                None => "serde_json::Value".to_string(),
+            };
+            let field = field_name(&param.name, &mut taken);
+            let ty = if param.required {
+                ty
+            } else {
+                format!("Option<{ty}>")
+            };
+            let _ = writeln!(
+                out,
+                "    #[serde(rename = {:?})]\n    pub {field}: {ty},",
+                param.name
+            );
+        }
+        out.push_str("}\n\n");
+        out
+    }
+
     /// The struct definitions; `derives` are the derive paths of the variant, `attrs` a
     /// container attribute per type (given the component name), if any.
     pub fn definitions(
@@ -223,6 +274,18 @@ impl Types {
             let Ok((loc, schema)) = spec.doc.deref(&loc) else {
                 continue;
             };
+            if let Some(values) = string_enum(schema) {
+                let _ = writeln!(
+                    out,
+                    "#[derive({derives})]\n{}pub enum {name} {{",
+                    attrs(component)
+                );
+                for (i, value) in values.iter().enumerate() {
+                    let _ = writeln!(out, "    #[serde(rename = {value:?})]\n    V{i},");
+                }
+                out.push_str("}\n\n");
+                continue;
+            }
             let required: Vec<&str> = schema
                 .get("required")
                 .and_then(Value::as_array)

@@ -11,7 +11,12 @@ pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
             if lower == wanted_lower || normalize(&lower) == normalize(&wanted_lower) {
                 score = 2.0;
             }
-            (score >= 0.8).then_some((score, c))
+            // Jaro-Winkler rates a short name with the same first letters high against a long
+            // one (`not-in-the-spec` and `none`: 0.82): a suggestion must also be within half
+            // its length in edits.
+            let edits = strsim::levenshtein(&wanted_lower, &lower);
+            let close = score >= 2.0 || edits * 2 <= wanted_lower.len().max(lower.len());
+            (score >= 0.8 && close).then_some((score, c))
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -34,5 +39,14 @@ mod tests {
         assert_eq!(nearest("showPetByID", ops), vec!["showPetById"]);
         assert_eq!(nearest("list_pets", ops)[0], "listPets");
         assert!(nearest("deleteEverything", ops).is_empty());
+        assert_eq!(
+            nearest("created", ["created_at", "creator"]),
+            vec!["created_at", "creator"]
+        );
+        assert_eq!(
+            nearest("descripton", ["description", "id"]),
+            vec!["description"]
+        );
+        assert!(nearest("not-in-the-spec", ["none", "day", "notice"]).is_empty());
     }
 }

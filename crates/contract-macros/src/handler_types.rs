@@ -392,9 +392,9 @@ fn check_body(
         op.label()
     );
     let footer = format!(
-        "\nspec: {}\nhelp: the body schema is `{}`",
+        "\nspec: {}\nhelp: the body schema is {}",
         ctx.spec.doc.place(&schema),
-        signature::rust_type(ctx.spec, &schema)
+        signature::describe_schema(ctx.spec, &schema)
     );
     const_check(
         inner,
@@ -428,7 +428,10 @@ fn spec_responses(ctx: &Ctx<'_>) -> (TokenStream, String) {
             }
             summary.push(match &json {
                 Some(schema) => {
-                    format!("{key} (JSON: {})", signature::rust_type(ctx.spec, schema))
+                    format!(
+                        "{key} (JSON: {})",
+                        signature::describe_schema(ctx.spec, schema)
+                    )
                 }
                 None if media.is_empty() => format!("{key} (no content)"),
                 None => format!("{key} ({media_text})"),

@@ -100,10 +100,76 @@ pub fn rust_type(spec: &Spec, loc: &contract_spec::Loc) -> String {
     if is("array") {
         return format!("Vec<{}>", rust_type(spec, &loc.child("items")));
     }
-    if is("object") || schema.get("properties").is_some() {
+    if schema.get("properties").is_none()
+        && schema
+            .get("additionalProperties")
+            .is_some_and(Value::is_object)
+    {
+        let values = rust_type(spec, &loc.child("additionalProperties"));
+        return format!("HashMap<String, {values}>");
+    }
+    let composite = ["oneOf", "anyOf", "allOf"]
+        .iter()
+        .any(|k| schema.get(*k).is_some());
+    if is("object") || schema.get("properties").is_some() || composite {
         return "serde_json::Value".into();
     }
     param_type(spec, Some(&loc))
+}
+
+/// A schema as a help line names it: the Rust type it maps to, or, where that would be
+/// `serde_json::Value`, what the spec says (an object's properties, a `oneOf`'s alternatives).
+pub fn describe_schema(spec: &Spec, loc: &contract_spec::Loc) -> String {
+    let ty = rust_type(spec, loc);
+    if ty != "serde_json::Value" {
+        return format!("`{ty}`");
+    }
+    let Ok((loc, schema)) = spec.doc.deref(loc) else {
+        return format!("`{ty}`");
+    };
+    const SHOWN: usize = 8;
+    if let Some(Value::Object(props)) = schema.get("properties") {
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut names: Vec<String> = props
+            .keys()
+            .take(SHOWN)
+            .map(|name| {
+                let ty = rust_type(spec, &loc.child("properties").child(name));
+                let optional = if required.contains(&name.as_str()) {
+                    ""
+                } else {
+                    ", optional"
+                };
+                format!("`{name}` ({ty}{optional})")
+            })
+            .collect();
+        if props.len() > SHOWN {
+            names.push(format!("and {} more", props.len() - SHOWN));
+        }
+        return format!("an object with {}", names.join(", "));
+    }
+    for (key, words) in [
+        ("oneOf", "one of"),
+        ("anyOf", "any of"),
+        ("allOf", "all of"),
+    ] {
+        if let Some(Value::Array(alternatives)) = schema.get(key) {
+            let names: Vec<String> = (0..alternatives.len().min(SHOWN))
+                .map(|i| {
+                    format!(
+                        "`{}`",
+                        rust_type(spec, &loc.child(key).child(&i.to_string()))
+                    )
+                })
+                .collect();
+            return format!("{words} {}", names.join(", "));
+        }
+    }
+    format!("`{ty}`")
 }
 
 /// The Rust type a parameter schema maps to, as text.
@@ -162,7 +228,49 @@ pub fn handler_sketch(spec: &Spec, op: &Operation) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::snake_case;
+    use super::{describe_schema, snake_case};
+    use contract_spec::{FileId, Loc, Spec};
+
+    #[test]
+    fn help_lines_name_a_schema_by_what_the_spec_says() {
+        let dir = std::env::temp_dir().join(format!("contract-describe-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("openapi.yaml");
+        std::fs::write(
+            &path,
+            r#"openapi: 3.0.3
+info: { title: t, version: "1" }
+paths: {}
+components:
+  schemas:
+    Pet: { type: object, properties: { id: { type: integer } } }
+    Pets: { type: array, items: { $ref: '#/components/schemas/Pet' } }
+    Counts: { type: object, additionalProperties: { type: integer, format: int32 } }
+    Inline:
+      type: object
+      required: [name]
+      properties: { name: { type: string }, tags: { type: array, items: { type: string } } }
+    Either: { oneOf: [{ $ref: '#/components/schemas/Pet' }, { type: string }] }
+"#,
+        )
+        .unwrap();
+        let spec = Spec::load(&path, &dir).unwrap();
+        let component = |name: &str| {
+            Loc::root(FileId(0))
+                .child("components")
+                .child("schemas")
+                .child(name)
+        };
+        let describe = |name: &str| describe_schema(&spec, &component(name));
+        assert_eq!(describe("Pets"), "`Vec<Pet>`");
+        assert_eq!(describe("Counts"), "`HashMap<String, i32>`");
+        assert_eq!(
+            describe("Inline"),
+            "an object with `name` (String), `tags` (Vec<String>, optional)"
+        );
+        assert_eq!(describe("Either"), "one of `Pet`, `String`");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn snake() {

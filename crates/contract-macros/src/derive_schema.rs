@@ -58,10 +58,11 @@ fn rt() -> TokenStream {
     RT.parse().unwrap_or_default()
 }
 
-/// A field of a struct's shape, as a call to a const fn rather than a `Field` literal holding
-/// `&<T as Schema>::SHAPE`: rustc checks every borrow in a const initializer for interior
-/// mutability, one trait selection each, which made a 12-field struct's `impl Schema` cost
-/// about 10.7 M instructions of `cargo check`, against 3.8 M this way (see BENCHMARKS.md).
+/// A field of a struct's shape, as a `Field` literal whose shape is `<T as Schema>::SHAPE_REF`
+/// (a `&'static Shape` constant): rustc checks every value of a type that might hold interior
+/// mutability in a const initializer with a trait selection of its own, and a reference, a
+/// string or a bool needs none, where a borrowed `&<T as Schema>::SHAPE` or a `Field` returned by
+/// a const fn needs one per field (see BENCHMARKS.md).
 fn field_tokens(
     f: &FieldModel<'_>,
     container: &Container,
@@ -83,7 +84,13 @@ fn field_tokens(
     } else {
         quote!(#ty)
     };
-    quote!(#rt::__private::field::<#described>(#name, #optional, #omittable, #flatten))
+    quote!(#rt::Field {
+        name: #name,
+        shape: <#described as #rt::Schema>::SHAPE_REF,
+        optional: #optional,
+        omittable: #omittable,
+        flatten: #flatten,
+    })
 }
 
 /// `ty` with every mention of the type `own` (by its name or as `Self`) replaced by
@@ -127,36 +134,38 @@ fn cut_recursion(ty: &syn::Type, own: &syn::Ident) -> Option<syn::Type> {
     cut(&mut ty, own).then_some(ty)
 }
 
-fn names_self(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => i == "Self",
-        proc_macro2::TokenTree::Group(g) => names_self(g.stream()),
-        _ => false,
-    })
+/// Where a struct's fields are: an inherent associated const of the type, which `SHAPE` and
+/// `FIELDS` both read, so the array is type-checked and evaluated once. An associated const,
+/// not a free `const` item: rustc evaluates those eagerly, and a type nothing checks should not
+/// pay for its fields.
+const FIELDS_CONST: &str = "__CONTRACT_FIELDS";
+
+/// The fields' const by the type's name rather than `Self`: the checks of a bound type, outside
+/// its impls, read it too.
+fn fields_ref(input: &syn::DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let (_, ty_generics, _) = input.generics.split_for_impl();
+    let name = proc_macro2::Ident::new(FIELDS_CONST, Span::call_site());
+    quote!(<#ident #ty_generics>::#name)
 }
 
-/// The fields of a struct as a `&'static [Field; N]` expression. Where the type has no generic
-/// parameters (and its fields do not name `Self`), the array is a const of its own, so the one
-/// borrow is of that const rather than of a temporary that rustc's promotion checks.
-fn fields_array(
-    tokens: &[TokenStream],
+/// The inherent impl holding the fields of a struct (see `FIELDS_CONST`).
+fn fields_impl(
+    input: &syn::DeriveInput,
     generics: &syn::Generics,
-    fields: &syn::Fields,
+    fields: &[TokenStream],
 ) -> TokenStream {
     let rt = rt();
-    if generics.params.is_empty() && !fields.iter().any(|f| names_self(f.ty.to_token_stream())) {
-        // An inherent associated const, not a nested `const` item: rustc evaluates those
-        // eagerly, and an unused recursive struct must derive without evaluating its fields.
-        let n = tokens.len();
-        quote!({
-            struct __Fields;
-            impl __Fields {
-                const ALL: [#rt::Field; #n] = [#(#tokens),*];
-            }
-            &__Fields::ALL
-        })
-    } else {
-        quote!(&[#(#tokens),*])
+    let ident = &input.ident;
+    let name = proc_macro2::Ident::new(FIELDS_CONST, Span::call_site());
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    // A reference, so that reading it costs rustc's const checks nothing (see `field_tokens`).
+    quote! {
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            const #name: &'static [#rt::Field] = &[#(#fields),*];
+        }
     }
 }
 
@@ -217,6 +226,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let Inline {
         shape: inline,
         fields_tokens,
+        field_list,
         struct_fields,
         unit_variants,
     } = inline_shape(&input, &container, None, &mut errors);
@@ -298,21 +308,23 @@ pub fn expand(input: TokenStream) -> TokenStream {
     // A bound type's shape is its component's name, so its fields may name it; an unbound
     // one's is built from its fields, so they must not (see `cut_recursion`). The first pass
     // reported any error in the attributes already.
-    let (shape, fields_tokens) = match &bound {
-        Some(name) => (quote!(#rt::Shape::Named(#name)), fields_tokens),
+    let (shape, fields_tokens, field_list) = match &bound {
+        Some(name) => (quote!(#rt::Shape::Named(#name)), fields_tokens, field_list),
         None if names_itself(&input) => {
             let cut = inline_shape(&input, &container, Some(ident), &mut Errors::default());
-            (cut.shape, cut.fields_tokens)
+            (cut.shape, cut.fields_tokens, cut.field_list)
         }
-        None => (inline.clone(), fields_tokens),
+        None => (inline.clone(), fields_tokens, field_list),
     };
     let mut generics = input.generics.clone();
     for param in generics.type_params_mut() {
         param.bounds.push(syn::parse_quote!(#rt::Schema));
     }
+    let fields_impl = field_list.map(|list| fields_impl(&input, &generics, &list));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let errors = errors.into_tokens();
     quote! {
+        #fields_impl
         impl #impl_generics #rt::Schema for #ident #ty_generics #where_clause {
             const SHAPE: #rt::Shape = #shape;
             const FIELDS: ::core::option::Option<&'static [#rt::Field]> = #fields_tokens;
@@ -327,6 +339,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
 struct Inline<'a> {
     shape: TokenStream,
     fields_tokens: TokenStream,
+    /// A struct's fields, for `fields_impl`.
+    field_list: Option<Vec<TokenStream>>,
     struct_fields: Vec<FieldModel<'a>>,
     unit_variants: Vec<(&'a syn::Variant, String)>,
 }
@@ -340,17 +354,20 @@ fn inline_shape<'a>(
 ) -> Inline<'a> {
     let rt = rt();
     let mut fields_tokens = quote!(::core::option::Option::None);
+    let mut field_list = None;
     let mut struct_fields: Vec<FieldModel<'_>> = Vec::new();
     let mut unit_variants: Vec<(&syn::Variant, String)> = Vec::new();
     let shape = match &input.data {
         syn::Data::Struct(s) => match &s.fields {
             syn::Fields::Named(_) if !container.transparent => {
                 struct_fields = wire_fields(&s.fields, container, errors);
-                let tokens: Vec<TokenStream> = struct_fields
-                    .iter()
-                    .map(|f| field_tokens(f, container, cut))
-                    .collect();
-                let array = fields_array(&tokens, &input.generics, &s.fields);
+                field_list = Some(
+                    struct_fields
+                        .iter()
+                        .map(|f| field_tokens(f, container, cut))
+                        .collect(),
+                );
+                let array = fields_ref(input);
                 fields_tokens = quote!(::core::option::Option::Some(#array));
                 quote!(#rt::Shape::Object(#array))
             }
@@ -372,6 +389,7 @@ fn inline_shape<'a>(
     Inline {
         shape,
         fields_tokens,
+        field_list,
         struct_fields,
         unit_variants,
     }
@@ -794,15 +812,6 @@ pub fn shape_check(
 mod tests {
     use super::*;
 
-    fn array_of(item: &str) -> String {
-        let input: syn::DeriveInput = syn::parse_str(item).unwrap();
-        let syn::Data::Struct(data) = &input.data else {
-            panic!("a struct")
-        };
-        let tokens = vec![quote!(field()); data.fields.len()];
-        fields_array(&tokens, &input.generics, &data.fields).to_string()
-    }
-
     fn cut(ty: &str) -> Option<String> {
         let own: syn::Ident = syn::parse_quote!(Tree);
         let ty: syn::Type = syn::parse_str(ty).unwrap();
@@ -830,11 +839,16 @@ mod tests {
     }
 
     #[test]
-    fn fields_are_a_const_of_their_own_unless_generic_or_naming_self() {
-        assert!(array_of("struct A { x: u8, y: Vec<String> }").contains("__Fields"));
-        assert!(!array_of("struct A<T> { x: Vec<T> }").contains("__Fields"));
-        assert!(!array_of("struct A<'a> { x: &'a str }").contains("__Fields"));
-        assert!(!array_of("struct A { next: Option<Box<Self>> }").contains("__Fields"));
-        assert!(!array_of("struct A { pair: (u8, [Self; 0]) }").contains("__Fields"));
+    fn fields_are_one_inherent_const_that_shape_and_fields_read() {
+        for item in [
+            "struct A { x: u8, y: Vec<String> }",
+            "struct A<T> { x: Vec<T> }",
+            "struct A { next: Option<Box<Self>> }",
+        ] {
+            let out = expand(item.parse().unwrap()).to_string();
+            assert_eq!(out.matches("const __CONTRACT_FIELDS").count(), 1, "{out}");
+            assert_eq!(out.matches("> :: __CONTRACT_FIELDS").count(), 2, "{out}");
+            assert!(out.contains("SHAPE_REF"), "{out}");
+        }
     }
 }

@@ -80,6 +80,11 @@ pub trait Schema {
     /// The fields, when the type serializes as an object (used by `flatten`, `Query<T>` and
     /// `Path<T>` checks even when `SHAPE` is a component name).
     const FIELDS: Option<&'static [Field]> = None;
+    /// `&Self::SHAPE`, which `#[derive(Schema)]`'s fields point at: a reference read from a
+    /// constant costs rustc no check of its own, where each `&<T as Schema>::SHAPE` borrowed in
+    /// a derived const would cost a trait selection. Not meant to be overridden.
+    #[doc(hidden)]
+    const SHAPE_REF: &'static Shape = &Self::SHAPE;
 }
 
 macro_rules! impl_shape {

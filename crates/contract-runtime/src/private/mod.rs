@@ -299,25 +299,6 @@ const fn report_str(buf: &[u8], len: usize) -> &str {
     }
 }
 
-/// A field of a derived struct's shape. `#[derive(Schema)]` builds its fields with this rather
-/// than with `Field` literals: rustc checks each `&<T as Schema>::SHAPE` borrowed in a const
-/// initializer for interior mutability (a trait selection each), where this borrow is checked
-/// once, here.
-pub const fn field<T: Schema + ?Sized>(
-    name: &'static str,
-    optional: bool,
-    omittable: bool,
-    flatten: Option<&'static [Field]>,
-) -> Field {
-    Field {
-        name,
-        shape: const { &T::SHAPE },
-        optional,
-        omittable,
-        flatten,
-    }
-}
-
 /// The type a field serialized by a function of its own (serde's `with`) is described as:
 /// any shape, so its values are left to run-time validation.
 pub type Unchecked = serde_json::Value;

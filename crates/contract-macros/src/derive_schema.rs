@@ -3,7 +3,7 @@
 
 use contract_spec::Spec;
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote};
+use quote::quote;
 
 use crate::diag::Errors;
 use crate::expect::{self, Expecter, component_loc};
@@ -811,6 +811,7 @@ pub fn shape_check(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quote::ToTokens;
 
     fn cut(ty: &str) -> Option<String> {
         let own: syn::Ident = syn::parse_quote!(Tree);

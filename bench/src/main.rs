@@ -155,10 +155,30 @@ fn json_schema(spec: &Spec, loc: &Loc) -> Option<Loc> {
     Some(loc.child("content").child(media).child("schema"))
 }
 
-/// The handler's arguments and return type, fitting the operation: bodies bound to a generated
-/// component are that type, others `serde_json::Value`.
-fn signature(spec: &Spec, components: &Types, op: &Operation) -> (String, String) {
+/// A handler fitting the operation: bodies bound to a generated component are that type, others
+/// `serde_json::Value`.
+struct Signature {
+    args: String,
+    ret: String,
+    /// What `#[utoipa::path]` says of the same: `params(..)`, `request_body`, `responses(..)`.
+    utoipa: String,
+}
+
+fn signature(spec: &Spec, components: &Types, op: &Operation) -> Signature {
     let mut args = Vec::new();
+    let mut utoipa_params: Vec<String> = op
+        .template_params
+        .iter()
+        .map(|n| {
+            let ty = spec.rust_scalar(
+                op.path_params()
+                    .find(|p| &p.name == n)
+                    .and_then(|p| p.schema.as_ref()),
+            );
+            format!("({n:?} = {ty}, Path)")
+        })
+        .collect();
+    let mut utoipa = Vec::new();
     let types: Vec<&str> = op
         .template_params
         .iter()
@@ -189,6 +209,10 @@ fn signature(spec: &Spec, components: &Types, op: &Operation) -> (String, String
             "axum::extract::Query(_q): axum::extract::Query<{}>",
             query_struct_name(op)
         ));
+        utoipa_params.push(query_struct_name(op));
+    }
+    if !utoipa_params.is_empty() {
+        utoipa.push(format!("params({})", utoipa_params.join(", ")));
     }
     if let Some(body) = &op.request_body {
         let media = content_media(spec, body);
@@ -197,6 +221,7 @@ fn signature(spec: &Spec, components: &Types, op: &Operation) -> (String, String
                 .and_then(|schema| components.bound(spec, &schema))
                 .unwrap_or("serde_json::Value");
             args.push(format!("axum::Json(_b): axum::Json<{ty}>"));
+            utoipa.push(format!("request_body = {ty}"));
         } else {
             args.push("_b: axum::body::Bytes".into());
         }
@@ -221,12 +246,25 @@ fn signature(spec: &Spec, components: &Types, op: &Operation) -> (String, String
             .find_map(|k| json_schema(spec, &loc.child(k)))
             .and_then(|schema| components.bound(spec, &schema))
     });
-    let ret = match (json_response, success) {
-        (true, Some(ty)) => format!("(axum::http::StatusCode, axum::Json<{ty}>)"),
-        (true, None) => "(axum::http::StatusCode, axum::Json<serde_json::Value>)".to_string(),
-        (false, _) => "axum::response::Response".to_string(),
+    let (ret, response) = match (json_response, success) {
+        (true, success) => {
+            let ty = success.unwrap_or("serde_json::Value");
+            (
+                format!("(axum::http::StatusCode, axum::Json<{ty}>)"),
+                format!("(status = 200, description = \"ok\", body = {ty})"),
+            )
+        }
+        (false, _) => (
+            "axum::response::Response".to_string(),
+            "(status = 200, description = \"ok\")".to_string(),
+        ),
     };
-    (args.join(", "), ret)
+    utoipa.push(format!("responses({response})"));
+    Signature {
+        args: args.join(", "),
+        ret,
+        utoipa: utoipa.join(", "),
+    }
 }
 
 fn query_struct_name(op: &Operation) -> String {
@@ -309,7 +347,11 @@ fn generate(spec_path: &Path, out: &Path, first: Option<usize>) -> Result<(), St
     let mut modules: [Vec<String>; 3] = preludes.map(|prelude| vec![prelude; module_count]);
     let mut routes = String::new();
     for (i, op) in ops.iter().enumerate() {
-        let (args, ret) = signature(&spec, &types, op);
+        let Signature {
+            args,
+            ret,
+            utoipa: described,
+        } = signature(&spec, &types, op);
         let body = "unimplemented!(\"generated\")";
         let method = op.method.key();
         let selector = format!("{} {}", op.method.upper(), op.path);
@@ -323,6 +365,18 @@ fn generate(spec_path: &Path, out: &Path, first: Option<usize>) -> Result<(), St
         if !query.is_empty() {
             let name = query_struct_name(op);
             let plain_struct = types.query_struct(&spec, &query, &name, "serde::Deserialize");
+            let utoipa_struct = types
+                .query_struct(
+                    &spec,
+                    &query,
+                    &name,
+                    "serde::Deserialize, utoipa::IntoParams",
+                )
+                .replacen(
+                    "pub struct",
+                    "#[into_params(parameter_in = Query)]\npub struct",
+                    1,
+                );
             ours[m].push_str(&types.query_struct(
                 &spec,
                 &query,
@@ -330,7 +384,7 @@ fn generate(spec_path: &Path, out: &Path, first: Option<usize>) -> Result<(), St
                 "serde::Deserialize, contract_runtime::Schema",
             ));
             plain[m].push_str(&plain_struct);
-            utoipa[m].push_str(&plain_struct);
+            utoipa[m].push_str(&utoipa_struct);
         }
         let _ = writeln!(
             ours[m],
@@ -343,7 +397,7 @@ fn generate(spec_path: &Path, out: &Path, first: Option<usize>) -> Result<(), St
         );
         let _ = writeln!(
             utoipa[m],
-            "#[utoipa::path({method}, path = {:?}, responses((status = 200, description = \"ok\")))]\npub async fn op_{i}({args}) -> {ret} {{ {body} }}\n",
+            "#[utoipa::path({method}, path = {:?}, {described})]\npub async fn op_{i}({args}) -> {ret} {{ {body} }}\n",
             op.path
         );
         let filter = op.method.upper();

@@ -8,28 +8,12 @@
 # runs rustc about 50 times slower, so the default is the two smaller specs.
 # Usage: bench/compile-instructions.sh [SPEC...]
 source "$(dirname "$0")/lib.sh"
-command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+need_valgrind
 if [ "$#" -gt 0 ]; then SPECS=("$@"); else SPECS=(
   ../shared/specs/real/swagger-petstore3.yaml
   ../shared/specs/real/spotify-web-api.yml
 ); fi
-CG=$(mktemp -d)
-trap 'rm -rf "$CG"' EXIT
 export CARGO_INCREMENTAL=0
-
-# Instructions of the rustc process that checks the crate in $1.
-instructions() {
-  local dir=$1 command
-  (cd "$dir" && cargo check -q 2>&1 | tail -3)
-  touch "$dir/src/lib.rs"
-  command=$( (cd "$dir" && cargo check -v 2>&1) |
-    sed -n 's/^ *Running `\(.*--crate-name bench_.*\)`$/\1/p' | tail -1)
-  [ -n "$command" ] || { echo "no rustc command for $dir" >&2; exit 1; }
-  rm -f "$CG"/cg.*
-  (cd "$dir" && CARGO_MANIFEST_DIR=$PWD CARGO_PKG_NAME=bench CARGO_CRATE_NAME=bench \
-    eval valgrind --tool=callgrind --callgrind-out-file="$CG/cg.%p" "$command" >/dev/null 2>&1)
-  sed -n 's/^summary: *//p' "$(ls "$CG"/cg.* | head -1)" | awk '{print $1}'
-}
 
 rows=()
 for spec in "${SPECS[@]}"; do

@@ -66,6 +66,26 @@ incrementals() {
   done
 }
 
+need_valgrind() {
+  command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+}
+
+# Instructions of the rustc process that checks the crate in $1, under callgrind (dependencies
+# warm; the caller sets CARGO_INCREMENTAL=0). It counts rustc only, not cargo.
+instructions() {
+  local dir=$1 command cg
+  (cd "$dir" && cargo check -q 2>&1 | tail -3)
+  touch "$dir/src/lib.rs"
+  command=$( (cd "$dir" && cargo check -v 2>&1) |
+    sed -n 's/^ *Running `\(.*--crate-name bench_.*\)`$/\1/p' | tail -1)
+  [ -n "$command" ] || { echo "no rustc command for $dir" >&2; exit 1; }
+  cg=$(mktemp -d)
+  (cd "$dir" && CARGO_MANIFEST_DIR=$PWD CARGO_PKG_NAME=bench CARGO_CRATE_NAME=bench \
+    eval valgrind --tool=callgrind --callgrind-out-file="$cg/cg.%p" "$command" >/dev/null 2>&1)
+  sed -n 's/^summary: *//p' "$(ls "$cg"/cg.* | head -1)" | awk '{print $1}'
+  rm -rf "$cg"
+}
+
 # The specs the spec-size scripts grow through, 22 KB to 4 MB (DigitalOcean: 1,508 files).
 SIZE_SPECS=(
   ../shared/specs/real/swagger-petstore3.yaml

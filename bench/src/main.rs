@@ -166,19 +166,6 @@ struct Signature {
 
 fn signature(spec: &Spec, components: &Types, op: &Operation) -> Signature {
     let mut args = Vec::new();
-    let mut utoipa_params: Vec<String> = op
-        .template_params
-        .iter()
-        .map(|n| {
-            let ty = spec.rust_scalar(
-                op.path_params()
-                    .find(|p| &p.name == n)
-                    .and_then(|p| p.schema.as_ref()),
-            );
-            format!("({n:?} = {ty}, Path)")
-        })
-        .collect();
-    let mut utoipa = Vec::new();
     let types: Vec<&str> = op
         .template_params
         .iter()
@@ -190,6 +177,13 @@ fn signature(spec: &Spec, components: &Types, op: &Operation) -> Signature {
             )
         })
         .collect();
+    let mut utoipa_params: Vec<String> = op
+        .template_params
+        .iter()
+        .zip(&types)
+        .map(|(n, ty)| format!("({n:?} = {ty}, Path)"))
+        .collect();
+    let mut utoipa = Vec::new();
     match types.as_slice() {
         [] => {}
         [one] => args.push(format!(

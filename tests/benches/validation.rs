@@ -79,7 +79,7 @@ fn mount<Op: Operation, H: Handler<T, ()>, T: 'static>(
 ) -> Router {
     router.route(
         Op::PATH,
-        on_validated(contract, Op::METHOD, handler, Op::INDEX),
+        on_validated(contract, Op::METHOD, handler, Op::BINDING.index),
     )
 }
 

@@ -302,18 +302,11 @@ fn emit(
     let ident = &func.sig.ident;
     let marker = format_ident!("{}", ident, span = ident.span());
     // A failed binding still defines the marker, so `routes!` reports nothing more about it.
-    let (spec_id, index, method, path, duplicate) = match (bound, spec) {
-        (Some((op, spec_id)), Some(_)) => (
-            spec_id,
-            op.index,
-            method_filter(op.method),
-            op.path.clone(),
-            format!(
-                "operation {} is bound by more than one handler in this `routes!`: keep one",
-                op.label()
-            ),
-        ),
-        _ => (0, usize::MAX, quote!(GET), "/".to_string(), String::new()),
+    let (spec_id, index, method, path) = match (bound, spec) {
+        (Some((op, spec_id)), Some(_)) => {
+            (spec_id, op.index, method_filter(op.method), op.path.clone())
+        }
+        _ => (0, usize::MAX, quote!(GET), "/".to_string()),
     };
     let errors = errors.into_tokens();
     let span = func.sig.fn_token.span();
@@ -323,11 +316,10 @@ fn emit(
         #[allow(non_camel_case_types, dead_code)]
         #vis struct #marker {}
         impl ::contract_runtime::__private::Operation for #marker {
-            const SPEC_ID: u64 = #spec_id;
-            const INDEX: usize = #index;
+            const BINDING: ::contract_runtime::__private::Binding =
+                ::contract_runtime::__private::Binding { spec: #spec_id, index: #index };
             const METHOD: ::contract_runtime::__private::MethodFilter = ::contract_runtime::__private::MethodFilter::#method;
             const PATH: &'static str = #path;
-            const DUPLICATE: &'static str = #duplicate;
         }
         #tracking
         #errors

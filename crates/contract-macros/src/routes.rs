@@ -68,6 +68,8 @@ struct Facts {
     display: String,
     /// One line per operation for the coverage message (none for `partial`).
     coverage: Vec<String>,
+    /// Each operation as a binding error names it.
+    labels: Vec<String>,
 }
 
 impl Facts {
@@ -95,6 +97,7 @@ impl Facts {
             operations: spec.operations.len(),
             display: spec.root_display().to_string(),
             coverage,
+            labels: spec.operations.iter().map(|op| op.label()).collect(),
         }
     }
 
@@ -103,19 +106,24 @@ impl Facts {
             "operations": self.operations,
             "display": self.display,
             "coverage": self.coverage,
+            "labels": self.labels,
         })
     }
 
     fn from_value(value: &serde_json::Value) -> Option<Facts> {
-        Some(Facts {
-            operations: usize::try_from(value.get("operations")?.as_u64()?).ok()?,
-            display: value.get("display")?.as_str()?.to_string(),
-            coverage: value
-                .get("coverage")?
+        let strings = |key: &str| {
+            value
+                .get(key)?
                 .as_array()?
                 .iter()
                 .map(|line| line.as_str().map(str::to_string))
-                .collect::<Option<_>>()?,
+                .collect::<Option<Vec<_>>>()
+        };
+        Some(Facts {
+            operations: usize::try_from(value.get("operations")?.as_u64()?).ok()?,
+            display: value.get("display")?.as_str()?.to_string(),
+            coverage: strings("coverage")?,
+            labels: strings("labels")?,
         })
     }
 }
@@ -200,18 +208,10 @@ fn emit(
     loaded: Option<(&Facts, u64, proc_macro2::Literal)>,
 ) -> TokenStream {
     let handlers = &input.handlers;
-    // Where the spec loaded, each handler is mounted wrapped: `contract.on` checks its
+    // Where the spec loaded, each handler is mounted wrapped: `Operation::mount` checks its
     // responses against its operation in builds with `debug_assertions`.
     let validated_routes = quote! {
-        #( .route(
-            <#handlers as ::contract_runtime::__private::Operation>::PATH,
-            ::contract_runtime::__private::on_validated(
-                &contract,
-                <#handlers as ::contract_runtime::__private::Operation>::METHOD,
-                #handlers,
-                <#handlers as ::contract_runtime::__private::Operation>::INDEX,
-            ),
-        ) )*
+        #( router = <#handlers as __c::Operation>::mount(router, &contract, #handlers); )*
     };
     let routes = quote! {
         #( .route(
@@ -244,20 +244,16 @@ fn emit(
         .collect();
     let names_joined = names.join("\n");
     // Room for the longest message, its note and every name (a longer one is cut cleanly).
-    let cap = 2048 + display.len() + names_joined.len() + 4 * h;
+    let longest_label = facts.labels.iter().map(String::len).max().unwrap_or(0);
+    let cap = 2048 + longest_label + display.len() + names_joined.len() + 4 * h;
     // One const checks every binding; the arm of the first bad handler carries its span, so the
-    // error points at it (rustc reports a failing const at the call its panic comes from).
+    // error points at it (rustc reports a failing const at the call its panic comes from, through
+    // `fail` and `binding_failed`, which track their caller). An arm is a call and nothing more:
+    // rustc type-checks and builds 659 of them for DigitalOcean.
     let arms = handlers.iter().enumerate().map(|(i, handler)| {
-        quote_spanned! {handler.span()=>
-            #i => __c::binding_failed::<#cap>(
-                #i,
-                SPEC,
-                <#handler as __c::Operation>::DUPLICATE,
-                &PROBLEMS,
-                NAMES,
-            ),
-        }
+        quote_spanned! {handler.span()=> #i => fail(#i), }
     });
+    let labels = &facts.labels;
     let coverage = if input.partial {
         TokenStream::new()
     } else {
@@ -267,10 +263,15 @@ fn emit(
         );
         let footer = "\nhelp: write the missing handlers and list them here, or use `routes!(partial; …)` to mount a subset";
         let cap = header.len() + footer.len() + messages.iter().map(String::len).sum::<usize>();
+        // The messages are built into MIR only in `uncovered`, and read only when it is called.
         quote_spanned! {Span::call_site()=>
-            const _: () = __c::check_coverage::<#cap>(
-                &COUNTS, &[#(#messages),*], #header, #footer, SKIP_COVERAGE,
-            );
+            const _: () = if !SKIP_COVERAGE && !__c::all_covered(&COUNTS) {
+                uncovered()
+            };
+            #[track_caller]
+            const fn uncovered() {
+                __c::check_coverage::<#cap>(&COUNTS, &[#(#messages),*], #header, #footer, false);
+            }
         }
     };
     let errors = errors.into_tokens();
@@ -278,12 +279,14 @@ fn emit(
     let router = quote! {
         ::contract_runtime::__private::build(
             ::contract_runtime::__private::Router::new(),
-            |router| {
+            |mut router| {
+                use ::contract_runtime::__private as __c;
                 const VALIDATE: bool = ::core::cfg!(debug_assertions);
-                let contract = ::contract_runtime::__private::RouteContract::<VALIDATE>::new(
+                let contract = __c::RouteContract::<VALIDATE>::new(
                     ::contract_runtime::SpecBundle::__from_static(#bundle),
                 );
-                router #validated_routes
+                #validated_routes
+                router
             },
         )
     };
@@ -292,16 +295,20 @@ fn emit(
         #errors
         const _: () = {
             use ::contract_runtime::__private as __c;
-            const INDEXES: [usize; #h] = [#(<#handlers as __c::Operation>::INDEX),*];
-            const SPEC_IDS: [u64; #h] = [#(<#handlers as __c::Operation>::SPEC_ID),*];
-            const PROBLEMS: [u8; #h] = __c::binding_problems::<#h, #n>(&INDEXES, &SPEC_IDS, #spec_id);
+            const BINDINGS: [__c::Binding; #h] = [#(<#handlers as __c::Operation>::BINDING),*];
+            const PROBLEMS: [u8; #h] = __c::binding_problems::<#h, #n>(&BINDINGS, #spec_id);
             const FIRST_PROBLEM: usize = __c::first_problem(&PROBLEMS);
-            const COUNTS: [u8; #n] = __c::count_bindings::<#n>(&INDEXES);
+            const COUNTS: [u8; #n] = __c::count_bindings::<#n>(&BINDINGS);
             // Unbound handlers were reported by `#[contract]`, bad bindings just above.
-            const SKIP_COVERAGE: bool = FIRST_PROBLEM != usize::MAX || __c::any_unbound(&INDEXES);
+            const SKIP_COVERAGE: bool = FIRST_PROBLEM != usize::MAX || __c::any_unbound(&BINDINGS);
             // Written once: an arm per handler refers to them.
             const NAMES: &str = #names_joined;
             const SPEC: &str = #display;
+            // The labels are built into MIR only here, and read only when a binding failed.
+            #[track_caller]
+            const fn fail(handler: usize) {
+                __c::binding_failed::<#cap>(handler, SPEC, &BINDINGS, &PROBLEMS, NAMES, &[#(#labels),*]);
+            }
             const _: () = match FIRST_PROBLEM {
                 #(#arms)*
                 _ => {}

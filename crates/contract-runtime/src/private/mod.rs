@@ -10,6 +10,7 @@ pub use axum::Router;
 pub use axum::http::StatusCode;
 pub use axum::response::{IntoResponse, Response};
 
+use axum::handler::Handler;
 use core::marker::PhantomData;
 
 /// Whether a return type describes its responses: `Probe::<T>::RESPONSES` is `Some` when
@@ -29,13 +30,14 @@ impl<T: ?Sized> ProbeFallback for Probe<T> {}
 pub use crate::validate::{RouteContract, Validated, on_validated};
 pub use axum::routing::{MethodFilter, on};
 
-/// `routes!`' router: `build(Router::new(), |router| router.route(…)…)`. Its first argument is
+/// `routes!`' router: `build(Router::new(), |mut router| { router = <h as Operation>::mount(…); …
+/// router })`. Its first argument is
 /// checked against the router type the caller expects (`let app: Router = routes!(…)`, a fn's
 /// return type), which fixes the state type `S` before rustc checks the closure, so each
 /// handler's `Handler<T, S>` bound is settled where it is met. A plain `.route` chain leaves `S`
 /// open to its end and re-examines every pending bound at each call: quadratic in the handler
 /// count (1.0 s of type checking for DigitalOcean's 659 routes, 0.3 s this way). Where nothing
-/// fixes `S` early (`routes!(…).with_state(…)`), it costs what the chain does.
+/// fixes `S` early (`routes!(…).with_state(…)`), it costs what a chain does.
 pub fn build<S, F>(router: Router<S>, mount: F) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -47,36 +49,64 @@ where
 /// Implemented by the hidden marker type `#[contract]` defines next to each handler (a braced
 /// struct named like the fn: it lives in the type namespace, so the fn keeps its name).
 pub trait Operation {
-    /// Identifies the spec the handler was checked against (a hash of its canonical path: the
-    /// binding check compares one integer per handler, where comparing the paths byte by byte in
-    /// rustc's const evaluator cost a third of a millisecond per handler).
-    const SPEC_ID: u64;
-    /// Index of the operation in the spec; `usize::MAX` when binding failed (already reported).
-    const INDEX: usize;
+    /// The operation the handler is bound to: one const, so that `routes!` reads one per
+    /// handler.
+    const BINDING: Binding;
     const METHOD: MethodFilter;
     /// The path template, which is also axum 0.8's route syntax.
     const PATH: &'static str;
-    /// Message for a second handler bound to the same operation.
-    const DUPLICATE: &'static str;
+
+    /// `router` with `handler` at this operation's route, its responses checked against the
+    /// operation when `ON`. `routes!` writes a call of this a handler, `<h as Operation>::mount(
+    /// router, &contract, h)`: a short statement for rustc to take in, where a
+    /// `.route(<h as Operation>::PATH, on_validated(…))` in a chain cost it three projections,
+    /// a method lookup and the chain's nesting per handler.
+    fn mount<H, T, S, const ON: bool>(
+        router: Router<S>,
+        contract: &RouteContract<ON>,
+        handler: H,
+    ) -> Router<S>
+    where
+        H: Handler<T, S>,
+        T: 'static,
+        S: Clone + Send + Sync + 'static,
+    {
+        router.route(
+            Self::PATH,
+            on_validated(contract, Self::METHOD, handler, Self::BINDING.index),
+        )
+    }
+}
+
+/// A handler's operation, as `routes!` checks it.
+#[derive(Clone, Copy)]
+pub struct Binding {
+    /// Identifies the spec the handler was checked against (a hash of its canonical path: the
+    /// binding check compares one integer per handler, where comparing the paths byte by byte in
+    /// rustc's const evaluator cost a third of a millisecond per handler).
+    pub spec: u64,
+    /// Index of the operation in the spec; `usize::MAX` when binding failed (already reported).
+    pub index: usize,
 }
 
 /// How many handlers each operation has.
-pub const fn count_bindings<const N: usize>(indexes: &[usize]) -> [u8; N] {
+pub const fn count_bindings<const N: usize>(bindings: &[Binding]) -> [u8; N] {
     let mut counts = [0u8; N];
     let mut i = 0;
-    while i < indexes.len() {
-        if indexes[i] < N {
-            counts[indexes[i]] = counts[indexes[i]].saturating_add(1);
+    while i < bindings.len() {
+        let index = bindings[i].index;
+        if index < N {
+            counts[index] = counts[index].saturating_add(1);
         }
         i += 1;
     }
     counts
 }
 
-pub const fn any_unbound(indexes: &[usize]) -> bool {
+pub const fn any_unbound(bindings: &[Binding]) -> bool {
     let mut i = 0;
-    while i < indexes.len() {
-        if indexes[i] == usize::MAX {
+    while i < bindings.len() {
+        if bindings[i].index == usize::MAX {
             return true;
         }
         i += 1;
@@ -93,17 +123,16 @@ pub const BOUND_TWICE: u8 = 2;
 /// one const evaluation per `routes!` rather than one per handler (each costs rustc ~0.2 ms
 /// however little it does). A handler whose binding failed is skipped: it was reported already.
 pub const fn binding_problems<const H: usize, const N: usize>(
-    indexes: &[usize; H],
-    specs: &[u64; H],
+    bindings: &[Binding; H],
     spec: u64,
 ) -> [u8; H] {
     let mut seen = [false; N];
     let mut problems = [0u8; H];
     let mut i = 0;
     while i < H {
-        let index = indexes[i];
+        let Binding { spec: of, index } = bindings[i];
         if index != usize::MAX {
-            if specs[i] != spec {
+            if of != spec {
                 problems[i] = OTHER_SPEC;
             } else if index < N {
                 if seen[index] {
@@ -131,14 +160,15 @@ pub const fn first_problem(problems: &[u8]) -> usize {
 
 /// Fails compilation at the handler whose match arm `routes!` spanned on it. One const fails
 /// once, so the message names the other handlers with a problem (`names` is the list as written,
-/// one per line; `spec` the spec as `routes!` shows it).
+/// one per line; `spec` the spec as `routes!` shows it; `labels` names each operation).
 #[track_caller]
 pub const fn binding_failed<const CAP: usize>(
     handler: usize,
     spec: &str,
-    duplicate: &str,
+    bindings: &[Binding],
     problems: &[u8],
     names: &str,
+    labels: &[&str],
 ) {
     let mut buf = [0u8; CAP];
     let names = names.as_bytes();
@@ -158,8 +188,14 @@ pub const fn binding_failed<const CAP: usize>(
             len,
             "`)\nhelp: give the handler and `routes!` the same `spec = \"…\"`",
         );
-    } else {
-        len = append(&mut buf, len, duplicate);
+    } else if handler < bindings.len() && bindings[handler].index < labels.len() {
+        len = append(&mut buf, len, "operation ");
+        len = append(&mut buf, len, labels[bindings[handler].index]);
+        len = append(
+            &mut buf,
+            len,
+            " is bound by more than one handler in this `routes!`: keep one",
+        );
     }
     let first = first_problem(problems);
     let (mut start, mut i, mut others) = (0, 0, 0);
@@ -205,6 +241,18 @@ const fn nth_line(text: &[u8], n: usize) -> (usize, usize) {
     } else {
         (text.len(), text.len())
     }
+}
+
+/// Whether every operation has a handler.
+pub const fn all_covered(counts: &[u8]) -> bool {
+    let mut i = 0;
+    while i < counts.len() {
+        if counts[i] == 0 {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Fails compilation, listing the operations without a handler, when there are any (and no
@@ -311,14 +359,23 @@ mod tests {
     fn binding_problems_flag_the_later_handler_and_other_specs() {
         const SPEC: u64 = 7;
         // Handlers: op 0, op 1, op 0 again, a failed binding, op 2 of another spec, op 1 again.
-        let indexes = [0, 1, 0, usize::MAX, 2, 1];
-        let specs = [SPEC, SPEC, SPEC, 0, 8, SPEC];
-        let problems = binding_problems::<6, 3>(&indexes, &specs, SPEC);
+        let bind = |spec, index| Binding { spec, index };
+        let bindings = [
+            bind(SPEC, 0),
+            bind(SPEC, 1),
+            bind(SPEC, 0),
+            bind(0, usize::MAX),
+            bind(8, 2),
+            bind(SPEC, 1),
+        ];
+        let problems = binding_problems::<6, 3>(&bindings, SPEC);
         assert_eq!(problems, [0, 0, BOUND_TWICE, 0, OTHER_SPEC, BOUND_TWICE]);
         assert_eq!(first_problem(&problems), 2);
         assert_eq!(first_problem(&[0, 0]), usize::MAX);
         // An index past the spec's operations (a stale marker) is not counted, not a panic.
-        assert_eq!(binding_problems::<1, 1>(&[5], &[SPEC], SPEC), [0]);
+        assert_eq!(binding_problems::<1, 1>(&[bind(SPEC, 5)], SPEC), [0]);
+        assert_eq!(count_bindings::<3>(&bindings), [2, 2, 1]);
+        assert!(any_unbound(&bindings) && !any_unbound(&bindings[..3]));
     }
 
     #[test]

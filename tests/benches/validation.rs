@@ -77,9 +77,10 @@ fn mount<Op: Operation, H: Handler<T, ()>, T: 'static>(
     contract: &RouteContract<true>,
     handler: H,
 ) -> Router {
+    let binding = Op::BINDING;
     router.route(
-        Op::PATH,
-        on_validated(contract, Op::METHOD, handler, Op::BINDING.index),
+        binding.path,
+        on_validated(contract, binding.method, handler, binding.index),
     )
 }
 

@@ -53,10 +53,38 @@ impl Parse for ContractArgs {
     }
 }
 
+/// A handler as `#[contract]` reads it: its signature. The body is handed back as written and
+/// never parsed: it is most of a handler's tokens, each fetched across the proc-macro bridge.
+pub struct HandlerFn {
+    pub vis: syn::Visibility,
+    pub sig: syn::Signature,
+}
+
+impl HandlerFn {
+    /// `item` read up to its body; `None` when it is not a fn with a body.
+    pub fn parse(item: &TokenStream) -> Option<HandlerFn> {
+        let mut head: Vec<proc_macro2::TokenTree> = item.clone().into_iter().collect();
+        match head.pop() {
+            Some(proc_macro2::TokenTree::Group(body))
+                if body.delimiter() == proc_macro2::Delimiter::Brace => {}
+            _ => return None,
+        }
+        let head: TokenStream = head.into_iter().collect();
+        let parser = |input: ParseStream<'_>| {
+            input.call(syn::Attribute::parse_outer)?;
+            Ok(HandlerFn {
+                vis: input.parse()?,
+                sig: input.parse()?,
+            })
+        };
+        syn::parse::Parser::parse2(parser, head).ok()
+    }
+}
+
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let func: syn::ItemFn = match syn::parse2(item.clone()) {
-        Ok(f) => f,
-        Err(_) => {
+    let func = match HandlerFn::parse(&item) {
+        Some(f) => f,
+        None => {
             let err = syn::Error::new(
                 Span::call_site(),
                 "#[contract] goes on a free `async fn` handler (not on a method, closure or other item)",
@@ -102,7 +130,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 /// (against a slice whose answer does not stand) the file tracking of that load alone.
 fn bind(
     args: &ContractArgs,
-    func: &syn::ItemFn,
+    func: &HandlerFn,
     written: &TokenStream,
     loaded: load::Loaded,
     against: load::Against,
@@ -163,7 +191,7 @@ fn bind(
 
 /// R2 without type information: the shape of `Path<…>` against the template. Returns whether
 /// it reported anything (then the element types are not checked as well).
-fn check_path(spec: &Spec, op: &Operation, func: &syn::ItemFn, errors: &mut Errors) -> bool {
+fn check_path(spec: &Spec, op: &Operation, func: &HandlerFn, errors: &mut Errors) -> bool {
     let before = errors.len();
     let template = &op.template_params;
     for input in &func.sig.inputs {
@@ -291,7 +319,7 @@ fn plural(n: usize) -> &'static str {
 /// The handler as written (`written`: its own tokens, handed back whole rather than rebuilt
 /// from `func` a token at a time across the proc-macro bridge), its marker type and checks.
 fn emit(
-    func: &syn::ItemFn,
+    func: &HandlerFn,
     written: &TokenStream,
     bound: Option<(&Operation, u64)>,
     spec: Option<&Spec>,
@@ -316,10 +344,12 @@ fn emit(
         #[allow(non_camel_case_types, dead_code)]
         #vis struct #marker {}
         impl ::contract_runtime::__private::Operation for #marker {
-            const BINDING: ::contract_runtime::__private::Binding =
-                ::contract_runtime::__private::Binding { spec: #spec_id, index: #index };
-            const METHOD: ::contract_runtime::__private::MethodFilter = ::contract_runtime::__private::MethodFilter::#method;
-            const PATH: &'static str = #path;
+            const BINDING: ::contract_runtime::__private::Binding = ::contract_runtime::__private::Binding {
+                spec: #spec_id,
+                index: #index,
+                method: ::contract_runtime::__private::MethodFilter::#method,
+                path: #path,
+            };
         }
         #tracking
         #errors
@@ -341,7 +371,7 @@ mod slice_tests {
     use std::sync::Arc;
 
     /// `#[contract]` on a handler with every extractor the operation has and a JSON response.
-    fn handler(spec: &Spec, op: &Operation) -> (ContractArgs, syn::ItemFn) {
+    fn handler(spec: &Spec, op: &Operation) -> (ContractArgs, TokenStream) {
         let mut inputs = Vec::new();
         let path = signature::path_extractor(spec, op);
         if !path.is_empty() {
@@ -368,13 +398,14 @@ mod slice_tests {
             });
         }
         let selector = op.selector();
-        let func = syn::parse_str(&format!(
+        let written = format!(
             "async fn handler({}) -> Json<Reply> {{ todo!() }}",
             inputs.join(", ")
-        ))
+        )
+        .parse()
         .unwrap();
         let args = syn::parse_str(&format!("{selector:?}")).unwrap();
-        (args, func)
+        (args, written)
     }
 
     fn loaded(spec: Arc<Result<Spec, contract_spec::SpecError>>, key: &str) -> load::Loaded {
@@ -393,8 +424,8 @@ mod slice_tests {
         let root = std::fs::canonicalize(root).unwrap();
         let (mut compared, mut sliced) = (0, 0);
         for op in spec.operations.iter().step_by(every) {
-            let (args, func) = handler(spec, op);
-            let written = quote::ToTokens::to_token_stream(&func);
+            let (args, written) = handler(spec, op);
+            let func = HandlerFn::parse(&written).unwrap();
             let key = format!("operation {}", op.selector());
             let expected = bind(
                 &args,
@@ -460,5 +491,41 @@ mod slice_tests {
             10,
         );
         let _ = std::fs::remove_dir_all(&cache);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HandlerFn;
+
+    fn parse(item: &str) -> Option<HandlerFn> {
+        HandlerFn::parse(&item.parse().unwrap())
+    }
+
+    #[test]
+    fn a_handler_is_read_up_to_its_body() {
+        let f = parse(
+            "#[doc = \"x\"] pub(crate) async fn list<S>(Query(q): Query<Filter>) -> Json<S> where S: Clone { body }",
+        )
+        .unwrap();
+        assert_eq!(f.sig.ident, "list");
+        assert_eq!(f.sig.inputs.len(), 1);
+        assert!(f.sig.generics.where_clause.is_some());
+        assert!(matches!(f.vis, syn::Visibility::Restricted(_)));
+        // The body is not parsed: what rustc makes of it is rustc's to say.
+        assert!(parse("async fn broken() { let = ; }").is_some());
+    }
+
+    #[test]
+    fn anything_but_a_fn_with_a_body_is_refused() {
+        for item in [
+            "struct Pet { id: i64 }",
+            "fn no_body();",
+            "async fn f() -> Json<Pet>",
+            "{ a block }",
+            "",
+        ] {
+            assert!(parse(item).is_none(), "{item}");
+        }
     }
 }

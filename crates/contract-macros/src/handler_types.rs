@@ -89,7 +89,7 @@ pub fn check(
     spec: &Spec,
     shared: &crate::load::ExpectationMemo,
     op: &Operation,
-    func: &syn::ItemFn,
+    func: &crate::handler::HandlerFn,
     check_path: bool,
     errors: &mut Errors,
 ) -> TokenStream {
@@ -315,7 +315,7 @@ fn content(spec: &Spec, at: &Loc) -> (Vec<String>, Option<Loc>, Option<Loc>) {
 
 fn check_body(
     ctx: &Ctx<'_>,
-    func: &syn::ItemFn,
+    func: &crate::handler::HandlerFn,
     body: Option<(&syn::Type, String)>,
     generics: &[String],
     errors: &mut Errors,

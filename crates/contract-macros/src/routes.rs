@@ -215,9 +215,9 @@ fn emit(
     };
     let routes = quote! {
         #( .route(
-            <#handlers as ::contract_runtime::__private::Operation>::PATH,
+            <#handlers as ::contract_runtime::__private::Operation>::BINDING.path,
             ::contract_runtime::__private::on(
-                <#handlers as ::contract_runtime::__private::Operation>::METHOD,
+                <#handlers as ::contract_runtime::__private::Operation>::BINDING.method,
                 #handlers,
             ),
         ) )*

@@ -49,18 +49,15 @@ where
 /// Implemented by the hidden marker type `#[contract]` defines next to each handler (a braced
 /// struct named like the fn: it lives in the type namespace, so the fn keeps its name).
 pub trait Operation {
-    /// The operation the handler is bound to: one const, so that `routes!` reads one per
-    /// handler.
+    /// The operation the handler is bound to: one const (one body for rustc to check a
+    /// handler, where a const an item of it cost three).
     const BINDING: Binding;
-    const METHOD: MethodFilter;
-    /// The path template, which is also axum 0.8's route syntax.
-    const PATH: &'static str;
 
     /// `router` with `handler` at this operation's route, its responses checked against the
     /// operation when `ON`. `routes!` writes a call of this a handler, `<h as Operation>::mount(
     /// router, &contract, h)`: a short statement for rustc to take in, where a
-    /// `.route(<h as Operation>::PATH, on_validated(…))` in a chain cost it three projections,
-    /// a method lookup and the chain's nesting per handler.
+    /// `.route(<h as Operation>::PATH, on_validated(…))` link of a chain cost it three
+    /// projections, a method lookup and the chain's nesting.
     fn mount<H, T, S, const ON: bool>(
         router: Router<S>,
         contract: &RouteContract<ON>,
@@ -71,10 +68,13 @@ pub trait Operation {
         T: 'static,
         S: Clone + Send + Sync + 'static,
     {
-        router.route(
-            Self::PATH,
-            on_validated(contract, Self::METHOD, handler, Self::BINDING.index),
-        )
+        let Binding {
+            method,
+            path,
+            index,
+            ..
+        } = Self::BINDING;
+        router.route(path, on_validated(contract, method, handler, index))
     }
 }
 
@@ -87,6 +87,9 @@ pub struct Binding {
     pub spec: u64,
     /// Index of the operation in the spec; `usize::MAX` when binding failed (already reported).
     pub index: usize,
+    pub method: MethodFilter,
+    /// The path template, which is also axum 0.8's route syntax.
+    pub path: &'static str,
 }
 
 /// How many handlers each operation has.
@@ -130,7 +133,7 @@ pub const fn binding_problems<const H: usize, const N: usize>(
     let mut problems = [0u8; H];
     let mut i = 0;
     while i < H {
-        let Binding { spec: of, index } = bindings[i];
+        let (of, index) = (bindings[i].spec, bindings[i].index);
         if index != usize::MAX {
             if of != spec {
                 problems[i] = OTHER_SPEC;
@@ -359,7 +362,12 @@ mod tests {
     fn binding_problems_flag_the_later_handler_and_other_specs() {
         const SPEC: u64 = 7;
         // Handlers: op 0, op 1, op 0 again, a failed binding, op 2 of another spec, op 1 again.
-        let bind = |spec, index| Binding { spec, index };
+        let bind = |spec, index| Binding {
+            spec,
+            index,
+            method: MethodFilter::GET,
+            path: "/",
+        };
         let bindings = [
             bind(SPEC, 0),
             bind(SPEC, 1),

@@ -276,9 +276,11 @@ fn emit(
     };
     let errors = errors.into_tokens();
     // The user's crate decides: `cfg!` expands in its build, not in the macro's.
-    let router = quote! {
-        ::contract_runtime::__private::build(
-            ::contract_runtime::__private::Router::new(),
+    // No handler, nothing to mount: no `mut` or contract left unused in the user's crate.
+    let mount = if handlers.is_empty() {
+        quote!(|router| router)
+    } else {
+        quote! {
             |mut router| {
                 use ::contract_runtime::__private as __c;
                 const VALIDATE: bool = ::core::cfg!(debug_assertions);
@@ -287,8 +289,11 @@ fn emit(
                 );
                 #validated_routes
                 router
-            },
-        )
+            }
+        }
+    };
+    let router = quote! {
+        ::contract_runtime::__private::build(::contract_runtime::__private::Router::new(), #mount)
     };
     quote! {{
         #tracking

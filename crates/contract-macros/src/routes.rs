@@ -306,7 +306,7 @@ fn emit(
             const COUNTS: [u8; #n] = __c::count_bindings::<#n>(&BINDINGS);
             // Unbound handlers were reported by `#[contract]`, bad bindings just above.
             const SKIP_COVERAGE: bool = FIRST_PROBLEM != usize::MAX || __c::any_unbound(&BINDINGS);
-            // Written once: an arm per handler refers to them.
+            // Written once, for `fail`.
             const NAMES: &str = #names_joined;
             const SPEC: &str = #display;
             // The labels are built into MIR only here, and read only when a binding failed.

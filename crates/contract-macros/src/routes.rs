@@ -270,7 +270,7 @@ fn emit(
             };
             #[track_caller]
             const fn uncovered() {
-                __c::check_coverage::<#cap>(&COUNTS, &[#(#messages),*], #header, #footer, false);
+                __c::report_uncovered::<#cap>(&COUNTS, &[#(#messages),*], #header, #footer);
             }
         }
     };

@@ -258,56 +258,38 @@ pub const fn all_covered(counts: &[u8]) -> bool {
     true
 }
 
-/// Fails compilation, listing the operations without a handler, when there are any (and no
-/// handler failed to bind, which was reported already).
+/// Fails compilation, listing the operations without a handler. `routes!` calls it only when
+/// `all_covered` is false and every handler bound, so that a complete router never evaluates
+/// the messages.
 #[track_caller]
-pub const fn check_coverage<const CAP: usize>(
+pub const fn report_uncovered<const CAP: usize>(
     counts: &[u8],
     messages: &[&str],
     header: &str,
     footer: &str,
-    skip: bool,
 ) {
-    let mut i = 0;
-    while i < counts.len() && counts[i] > 0 {
-        i += 1;
-    }
-    if skip || i == counts.len() {
-        return;
-    }
-    let (buf, len) = missing_report::<CAP>(counts, messages, header, footer, skip);
+    let (buf, len) = missing_report::<CAP>(counts, messages, header, footer);
     panic!("{}", report_str(&buf, len));
 }
 
-/// Concatenates the messages of the operations without a handler into one report (empty when
-/// all are covered, or when a handler failed to bind and was reported already).
+/// Concatenates the messages of the operations without a handler into one report, between
+/// `header` and `footer`.
 const fn missing_report<const CAP: usize>(
     counts: &[u8],
     messages: &[&str],
     header: &str,
     footer: &str,
-    skip: bool,
 ) -> ([u8; CAP], usize) {
     let mut buf = [0u8; CAP];
-    let mut len = 0;
-    if skip {
-        return (buf, 0);
-    }
-    let mut any = false;
+    let mut len = append(&mut buf, 0, header);
     let mut i = 0;
     while i < counts.len() && i < messages.len() {
         if counts[i] == 0 {
-            if !any {
-                len = append(&mut buf, len, header);
-                any = true;
-            }
             len = append(&mut buf, len, messages[i]);
         }
         i += 1;
     }
-    if any {
-        len = append(&mut buf, len, footer);
-    }
+    len = append(&mut buf, len, footer);
     (buf, len)
 }
 
@@ -398,6 +380,15 @@ mod tests {
             ["get_pet", "list_pets", "add_pet", ""]
         );
         assert_eq!(nth_line(b"", 0), (0, 0));
+    }
+
+    #[test]
+    fn the_coverage_report_lists_only_operations_without_a_handler() {
+        let counts = [1, 0, 2, 0];
+        let messages = ["a\n", "b\n", "c\n", "d\n"];
+        assert!(all_covered(&[1, 2]) && !all_covered(&counts));
+        let (buf, len) = missing_report::<64>(&counts, &messages, "[", "]");
+        assert_eq!(report_str(&buf, len), "[b\nd\n]");
     }
 
     #[test]

@@ -330,11 +330,15 @@ fn emit(
     let ident = &func.sig.ident;
     let marker = format_ident!("{}", ident, span = ident.span());
     // A failed binding still defines the marker, so `routes!` reports nothing more about it.
-    let (spec_id, index, method, path) = match (bound, spec) {
-        (Some((op, spec_id)), Some(_)) => {
-            (spec_id, op.index, method_filter(op.method), op.path.clone())
-        }
-        _ => (0, usize::MAX, quote!(GET), "/".to_string()),
+    let (spec_id, index, method, path, label) = match (bound, spec) {
+        (Some((op, spec_id)), Some(_)) => (
+            spec_id,
+            op.index,
+            method_filter(op.method),
+            op.path.clone(),
+            op.label(),
+        ),
+        _ => (0, usize::MAX, quote!(GET), "/".to_string(), String::new()),
     };
     let errors = errors.into_tokens();
     let span = func.sig.fn_token.span();
@@ -349,6 +353,7 @@ fn emit(
                 index: #index,
                 method: ::contract_runtime::__private::MethodFilter::#method,
                 path: #path,
+                label: #label,
             };
         }
         #tracking

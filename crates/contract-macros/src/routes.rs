@@ -68,8 +68,6 @@ struct Facts {
     display: String,
     /// One line per operation for the coverage message (none for `partial`).
     coverage: Vec<String>,
-    /// Each operation as a binding error names it.
-    labels: Vec<String>,
 }
 
 impl Facts {
@@ -97,7 +95,6 @@ impl Facts {
             operations: spec.operations.len(),
             display: spec.root_display().to_string(),
             coverage,
-            labels: spec.operations.iter().map(|op| op.label()).collect(),
         }
     }
 
@@ -106,7 +103,6 @@ impl Facts {
             "operations": self.operations,
             "display": self.display,
             "coverage": self.coverage,
-            "labels": self.labels,
         })
     }
 
@@ -123,7 +119,6 @@ impl Facts {
             operations: usize::try_from(value.get("operations")?.as_u64()?).ok()?,
             display: value.get("display")?.as_str()?.to_string(),
             coverage: strings("coverage")?,
-            labels: strings("labels")?,
         })
     }
 }
@@ -243,9 +238,8 @@ fn emit(
         .map(|handler| quote!(#handler).to_string().replace(' ', ""))
         .collect();
     let names_joined = names.join("\n");
-    // Room for the longest message, its note and every name (a longer one is cut cleanly).
-    let longest_label = facts.labels.iter().map(String::len).max().unwrap_or(0);
-    let cap = 2048 + longest_label + display.len() + names_joined.len() + 4 * h;
+    // Room for the message, its note and every name (a longer one is cut cleanly).
+    let cap = 2048 + display.len() + names_joined.len() + 4 * h;
     // One const checks every binding; the arm of the first bad handler carries its span, so the
     // error points at it (rustc reports a failing const at the call its panic comes from, through
     // `fail` and `binding_failed`, which track their caller). An arm is a call and nothing more:
@@ -253,16 +247,25 @@ fn emit(
     let arms = handlers.iter().enumerate().map(|(i, handler)| {
         quote_spanned! {handler.span()=> #i => fail(#i), }
     });
-    let labels = &facts.labels;
     let coverage = if input.partial {
         TokenStream::new()
     } else {
-        let messages = &facts.coverage;
+        let messages = facts.coverage.concat();
+        let ends: Vec<u8> = facts
+            .coverage
+            .iter()
+            .scan(0usize, |end, message| {
+                *end += message.len();
+                Some(u32::try_from(*end).unwrap_or(u32::MAX))
+            })
+            .flat_map(u32::to_le_bytes)
+            .collect();
+        let ends = proc_macro2::Literal::byte_string(&ends);
         let header = format!(
             "`routes!` does not cover every operation of `{display}`: these have no handler:"
         );
         let footer = "\nhelp: write the missing handlers and list them here, or use `routes!(partial; …)` to mount a subset";
-        let cap = header.len() + footer.len() + messages.iter().map(String::len).sum::<usize>();
+        let cap = header.len() + footer.len() + messages.len();
         // The messages are built into MIR only in `uncovered`, and read only when it is called.
         quote_spanned! {Span::call_site()=>
             const _: () = if !SKIP_COVERAGE && !__c::all_covered(&COUNTS) {
@@ -270,7 +273,7 @@ fn emit(
             };
             #[track_caller]
             const fn uncovered() {
-                __c::report_uncovered::<#cap>(&COUNTS, &[#(#messages),*], #header, #footer);
+                __c::report_uncovered::<#cap>(&COUNTS, #messages, #ends, #header, #footer);
             }
         }
     };
@@ -309,10 +312,9 @@ fn emit(
             // Written once, for `fail`.
             const NAMES: &str = #names_joined;
             const SPEC: &str = #display;
-            // The labels are built into MIR only here, and read only when a binding failed.
             #[track_caller]
             const fn fail(handler: usize) {
-                __c::binding_failed::<#cap>(handler, SPEC, &BINDINGS, &PROBLEMS, NAMES, &[#(#labels),*]);
+                __c::binding_failed::<#cap>(handler, SPEC, &BINDINGS, &PROBLEMS, NAMES);
             }
             const _: () = match FIRST_PROBLEM {
                 #(#arms)*

@@ -90,6 +90,10 @@ pub struct Binding {
     pub method: MethodFilter,
     /// The path template, which is also axum 0.8's route syntax.
     pub path: &'static str,
+    /// The operation as messages name it. The handler carries it, so that `routes!` needs no
+    /// list of every operation's label: with `partial`, that list grew with the spec, not with
+    /// the handlers mounted.
+    pub label: &'static str,
 }
 
 /// How many handlers each operation has.
@@ -163,7 +167,7 @@ pub const fn first_problem(problems: &[u8]) -> usize {
 
 /// Fails compilation at the handler whose match arm `routes!` spanned on it. One const fails
 /// once, so the message names the other handlers with a problem (`names` is the list as written,
-/// one per line; `spec` the spec as `routes!` shows it; `labels` names each operation).
+/// one per line; `spec` the spec as `routes!` shows it).
 #[track_caller]
 pub const fn binding_failed<const CAP: usize>(
     handler: usize,
@@ -171,7 +175,6 @@ pub const fn binding_failed<const CAP: usize>(
     bindings: &[Binding],
     problems: &[u8],
     names: &str,
-    labels: &[&str],
 ) {
     let mut buf = [0u8; CAP];
     let names = names.as_bytes();
@@ -191,9 +194,9 @@ pub const fn binding_failed<const CAP: usize>(
             len,
             "`)\nhelp: give the handler and `routes!` the same `spec = \"…\"`",
         );
-    } else if handler < bindings.len() && bindings[handler].index < labels.len() {
+    } else if handler < bindings.len() {
         len = append(&mut buf, len, "operation ");
-        len = append(&mut buf, len, labels[bindings[handler].index]);
+        len = append(&mut buf, len, bindings[handler].label);
         len = append(
             &mut buf,
             len,
@@ -260,15 +263,18 @@ pub const fn all_covered(counts: &[u8]) -> bool {
 
 /// Fails compilation, listing the operations without a handler. `routes!` calls it only when
 /// `all_covered` is false and every handler bound, so that a complete router never evaluates
-/// the messages.
+/// the messages. `messages` holds one per operation, back to back; `ends` the end of each, a
+/// little-endian `u32` apiece: two literals for `routes!` to emit, where an array of messages
+/// was one literal an operation for rustc to take in on every build.
 #[track_caller]
 pub const fn report_uncovered<const CAP: usize>(
     counts: &[u8],
-    messages: &[&str],
+    messages: &str,
+    ends: &[u8],
     header: &str,
     footer: &str,
 ) {
-    let (buf, len) = missing_report::<CAP>(counts, messages, header, footer);
+    let (buf, len) = missing_report::<CAP>(counts, messages.as_bytes(), ends, header, footer);
     panic!("{}", report_str(&buf, len));
 }
 
@@ -276,21 +282,49 @@ pub const fn report_uncovered<const CAP: usize>(
 /// `header` and `footer`.
 const fn missing_report<const CAP: usize>(
     counts: &[u8],
-    messages: &[&str],
+    messages: &[u8],
+    ends: &[u8],
     header: &str,
     footer: &str,
 ) -> ([u8; CAP], usize) {
     let mut buf = [0u8; CAP];
     let mut len = append(&mut buf, 0, header);
     let mut i = 0;
-    while i < counts.len() && i < messages.len() {
+    while i < counts.len() {
         if counts[i] == 0 {
-            len = append(&mut buf, len, messages[i]);
+            let (start, end) = nth_span(messages, ends, i);
+            len = append_bytes(&mut buf, len, messages, start, end);
         }
         i += 1;
     }
     len = append(&mut buf, len, footer);
     (buf, len)
+}
+
+/// Where text `n` of `texts` starts and ends, `ends` holding the end of each as a little-endian
+/// `u32`; an empty span past the last.
+const fn nth_span(texts: &[u8], ends: &[u8], n: usize) -> (usize, usize) {
+    let start = if n == 0 {
+        0
+    } else {
+        end_of(texts, ends, n - 1)
+    };
+    let end = end_of(texts, ends, n);
+    if start <= end {
+        (start, end)
+    } else {
+        (end, end)
+    }
+}
+
+/// The end of text `i` (see [`nth_span`]), within `texts`.
+const fn end_of(texts: &[u8], ends: &[u8], i: usize) -> usize {
+    let at = 4 * i;
+    if at + 4 > ends.len() {
+        return texts.len();
+    }
+    let end = u32::from_le_bytes([ends[at], ends[at + 1], ends[at + 2], ends[at + 3]]) as usize;
+    if end < texts.len() { end } else { texts.len() }
 }
 
 const fn append<const CAP: usize>(buf: &mut [u8; CAP], mut len: usize, text: &str) -> usize {
@@ -349,6 +383,7 @@ mod tests {
             index,
             method: MethodFilter::GET,
             path: "/",
+            label: "`GET /`",
         };
         let bindings = [
             bind(SPEC, 0),
@@ -385,10 +420,14 @@ mod tests {
     #[test]
     fn the_coverage_report_lists_only_operations_without_a_handler() {
         let counts = [1, 0, 2, 0];
-        let messages = ["a\n", "b\n", "c\n", "d\n"];
+        let messages = b"a\nbb\nc\nd\n";
+        let ends = [2u32, 5, 7, 9].map(u32::to_le_bytes).concat();
         assert!(all_covered(&[1, 2]) && !all_covered(&counts));
-        let (buf, len) = missing_report::<64>(&counts, &messages, "[", "]");
-        assert_eq!(report_str(&buf, len), "[b\nd\n]");
+        let (buf, len) = missing_report::<64>(&counts, messages, &ends, "[", "]");
+        assert_eq!(report_str(&buf, len), "[bb\nd\n]");
+        // Spans past the ends given, or ends past the text, are cut rather than read.
+        assert_eq!(nth_span(messages, &ends, 4), (9, 9));
+        assert_eq!(nth_span(b"ab", &ends, 1), (2, 2));
     }
 
     #[test]

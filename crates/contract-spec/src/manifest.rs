@@ -1,7 +1,10 @@
 //! Finding the spec of a crate: `openapi.{yaml,yml,json}` in the crate root, else
 //! `[package.metadata.contract] spec = "…"` in its Cargo.toml, else an explicit `spec = "…"`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::SystemTime;
 
 use crate::error::SpecError;
 
@@ -38,23 +41,10 @@ pub fn find_spec(dir: &Path, explicit: Option<&str>) -> Result<(PathBuf, Vec<Pat
         }
     }
     let manifest = dir.join("Cargo.toml");
-    if let Ok(text) = std::fs::read_to_string(&manifest) {
-        let table: toml::Table = toml::from_str(&text)
-            .map_err(|e| SpecError::new(format!("cannot read `Cargo.toml`: {e}")))?;
-        let spec = table
-            .get("package")
-            .and_then(|p| p.get("metadata"))
-            .and_then(|m| m.get("contract"))
-            .and_then(|c| c.get("spec"));
-        match spec {
-            Some(toml::Value::String(path)) => return Ok((dir.join(path), vec![manifest])),
-            Some(_) => {
-                return Err(SpecError::new(
-                    "`[package.metadata.contract] spec` in Cargo.toml must be a string path",
-                ));
-            }
-            None => {}
-        }
+    if let Some(spec) = manifest_spec(&manifest) {
+        return spec
+            .map_err(SpecError::new)
+            .map(|path| (dir.join(path), vec![manifest]));
     }
     Err(SpecError::new(format!(
         "no OpenAPI document found for this crate: looked for {} in `{}`",
@@ -62,4 +52,96 @@ pub fn find_spec(dir: &Path, explicit: Option<&str>) -> Result<(PathBuf, Vec<Pat
         dir.display()
     ))
     .note("help: put the spec at `openapi.yaml` in the crate root, or name it in Cargo.toml:\n       [package.metadata.contract]\n       spec = \"api/openapi.yaml\"\n     or pass `spec = \"path\"` to the macro"))
+}
+
+/// What a manifest says of the spec: `[package.metadata.contract] spec`, or why it cannot be
+/// read; `None` when it names none (or there is no manifest).
+type ManifestSpec = Option<Result<String, String>>;
+
+/// Manifests read in this process, by path, with the modification time and length they had:
+/// every derive and handler of a crate asks, and parsing the TOML each time cost DigitalOcean's
+/// crate a thousand parses. A changed time or length reads it again (rust-analyzer's process
+/// outlives edits).
+static MANIFESTS: OnceLock<Mutex<HashMap<PathBuf, ReadManifest>>> = OnceLock::new();
+
+/// A manifest's modification time and length when it was read, and what it said.
+type ReadManifest = (SystemTime, u64, ManifestSpec);
+
+fn manifest_spec(manifest: &Path) -> ManifestSpec {
+    let stamp = std::fs::metadata(manifest)
+        .ok()
+        .and_then(|m| Some((m.modified().ok()?, m.len())));
+    let mut memo = MANIFESTS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if let (Some((time, len)), Some((was_time, was_len, spec))) = (stamp, memo.get(manifest))
+        && time == *was_time
+        && len == *was_len
+    {
+        return spec.clone();
+    }
+    let spec = read_manifest_spec(manifest);
+    match stamp {
+        Some((time, len)) => {
+            memo.insert(manifest.to_path_buf(), (time, len, spec.clone()));
+        }
+        None => {
+            memo.remove(manifest);
+        }
+    }
+    spec
+}
+
+fn read_manifest_spec(manifest: &Path) -> ManifestSpec {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let table: toml::Table = match toml::from_str(&text) {
+        Ok(table) => table,
+        Err(e) => return Some(Err(format!("cannot read `Cargo.toml`: {e}"))),
+    };
+    match table
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("contract"))
+        .and_then(|c| c.get("spec"))?
+    {
+        toml::Value::String(path) => Some(Ok(path.clone())),
+        _ => Some(Err(
+            "`[package.metadata.contract] spec` in Cargo.toml must be a string path".into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_manifest_is_read_again_when_it_changes() {
+        let dir = std::env::temp_dir().join(format!("contract-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let manifest = dir.join("Cargo.toml");
+        let write = |spec: &str| {
+            std::fs::write(
+                &manifest,
+                format!("[package]\nname = \"x\"\n[package.metadata.contract]\nspec = {spec}\n"),
+            )
+            .unwrap()
+        };
+        write("\"a.yaml\"");
+        assert_eq!(find_spec(&dir, None).unwrap().0, dir.join("a.yaml"));
+        assert_eq!(find_spec(&dir, None).unwrap().0, dir.join("a.yaml"));
+        // Another length: read again, whatever the file system's time resolution.
+        write("\"api/b.yaml\"");
+        assert_eq!(find_spec(&dir, None).unwrap().0, dir.join("api/b.yaml"));
+        write("1");
+        let err = find_spec(&dir, None).unwrap_err().to_string();
+        assert!(err.contains("must be a string path"), "{err}");
+        std::fs::write(&manifest, "[package\n").unwrap();
+        let err = find_spec(&dir, None).unwrap_err().to_string();
+        assert!(err.contains("cannot read `Cargo.toml`"), "{err}");
+        std::fs::remove_file(&manifest).unwrap();
+        assert!(find_spec(&dir, None).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

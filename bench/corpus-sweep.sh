@@ -67,6 +67,7 @@ done | sort -rn | cut -d' ' -f2-)
 failed=0
 sweep_all "${SPECS[-1]}" || failed=1
 unset 'SPECS[-1]'
+[ "${#SPECS[@]}" -gt 0 ] || exit "$failed"
 LANE_TWO_TARGET=$OUT/target-lane-two
 rm -rf "$LANE_TWO_TARGET"
 cp -a "$CARGO_TARGET_DIR" "$LANE_TWO_TARGET"

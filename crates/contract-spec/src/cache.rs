@@ -12,7 +12,8 @@ use crate::Spec;
 use crate::error::SpecError;
 use crate::slice::Manifest;
 
-type Stamp = (PathBuf, Option<SystemTime>, u64);
+/// A file as last seen: its path, modification time and length (`u64::MAX` when absent).
+pub(crate) type Stamp = (PathBuf, Option<SystemTime>, u64);
 
 struct Entry {
     stamps: Vec<Stamp>,
@@ -32,7 +33,7 @@ pub fn parse_count() -> usize {
     PARSES.load(Ordering::Relaxed)
 }
 
-fn stamp(path: &Path) -> Stamp {
+pub(crate) fn stamp(path: &Path) -> Stamp {
     let meta = std::fs::metadata(path).ok();
     (
         path.to_path_buf(),

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
-use std::time::SystemTime;
 
+use crate::cache::{Stamp, stamp};
 use crate::error::SpecError;
 
 /// Names looked for in the crate root, in order.
@@ -58,38 +58,25 @@ pub fn find_spec(dir: &Path, explicit: Option<&str>) -> Result<(PathBuf, Vec<Pat
 /// read; `None` when it names none (or there is no manifest).
 type ManifestSpec = Option<Result<String, String>>;
 
-/// Manifests read in this process, by path, with the modification time and length they had:
-/// every derive and handler of a crate asks, and parsing the TOML each time cost DigitalOcean's
-/// crate a thousand parses. A changed time or length reads it again (rust-analyzer's process
-/// outlives edits).
-static MANIFESTS: OnceLock<Mutex<HashMap<PathBuf, ReadManifest>>> = OnceLock::new();
-
-/// A manifest's modification time and length when it was read, and what it said.
-type ReadManifest = (SystemTime, u64, ManifestSpec);
+/// Manifests read in this process, by path, with the stamp they had (see `cache`): every derive
+/// and handler of a crate asks, and parsing the TOML each time cost DigitalOcean's crate a
+/// thousand parses. A changed time or length reads it again (rust-analyzer's process outlives
+/// edits).
+static CARGO_MANIFESTS: OnceLock<Mutex<HashMap<PathBuf, (Stamp, ManifestSpec)>>> = OnceLock::new();
 
 fn manifest_spec(manifest: &Path) -> ManifestSpec {
-    let stamp = std::fs::metadata(manifest)
-        .ok()
-        .and_then(|m| Some((m.modified().ok()?, m.len())));
-    let mut memo = MANIFESTS
+    let now = stamp(manifest);
+    let mut memo = CARGO_MANIFESTS
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|p| p.into_inner());
-    if let (Some((time, len)), Some((was_time, was_len, spec))) = (stamp, memo.get(manifest))
-        && time == *was_time
-        && len == *was_len
+    if let Some((seen, spec)) = memo.get(manifest)
+        && *seen == now
     {
         return spec.clone();
     }
     let spec = read_manifest_spec(manifest);
-    match stamp {
-        Some((time, len)) => {
-            memo.insert(manifest.to_path_buf(), (time, len, spec.clone()));
-        }
-        None => {
-            memo.remove(manifest);
-        }
-    }
+    memo.insert(manifest.to_path_buf(), (now, spec.clone()));
     spec
 }
 

@@ -66,6 +66,15 @@ incrementals() {
   done
 }
 
+# A copy of the crate in $1 at $1-watched, with a build script that has cargo watch the folder
+# of the spec $2 (`cargo:rerun-if-changed`): the macros leave the tracking of its files to cargo.
+watched_copy() {
+  rm -rf "$1-watched"
+  cp -r "$1" "$1-watched"
+  printf 'fn main() { println!("cargo:rerun-if-changed=%s"); }\n' \
+    "$(cd "$(dirname "$2")" && pwd)" > "$1-watched/build.rs"
+}
+
 need_valgrind() {
   command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
 }

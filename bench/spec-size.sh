@@ -4,7 +4,8 @@
 # no component structs, `routes!(partial; …)`) against specs from 19 KB to 4 MB. Prints, per
 # spec, the median re-check after editing the last handler (incremental on) for the baseline
 # (no attributes) and ours, their difference (what our macros add to one re-check) and the
-# full check without incremental.
+# full check without incremental; and the same for ours with a build script that has cargo
+# watch the spec's folder (`cargo:rerun-if-changed`), which the macros then leave its tracking to.
 # Usage: bench/spec-size.sh [SPEC...]
 source "$(dirname "$0")/lib.sh"
 FIRST=${FIRST:-20}
@@ -17,13 +18,17 @@ for spec in "${SPECS[@]}"; do
   [ -f "$spec" ] && [[ "$spec" != */real-multi/* ]] && size=$(( $(stat -c %s "$spec") / 1024 ))
   dir=$OUT/size-$name
   "$GEN" gen "$spec" "$dir" "$FIRST" >/dev/null
-  for v in baseline ours; do (cd "$dir/$v" && cargo check -q 2>&1 | tail -3); done
-  { read -r b; read -r o; } < <(timed_checks "$dir/baseline" "$dir/ours")
-  { read -r ib; read -r io; } < <(incrementals "$dir/baseline:last" "$dir/ours:last")
-  rows+=("$(printf '%-26s %7s KB | %6.3fs %6.3fs %+6.3fs %5.2fx | %6.3fs %6.3fs %+6.3fs %5.2fx' \
+  watched_copy "$dir/ours" "$spec"
+  for v in baseline ours ours-watched; do (cd "$dir/$v" && cargo check -q 2>&1 | tail -3); done
+  { read -r b; read -r o; read -r w; } < <(timed_checks "$dir/baseline" "$dir/ours" "$dir/ours-watched")
+  { read -r ib; read -r io; read -r iw; } < <(incrementals "$dir/baseline:last" "$dir/ours:last" \
+    "$dir/ours-watched:last")
+  rows+=("$(printf '%-26s %7s KB | %6.3fs %6.3fs %+6.3fs %5.2fx | %6.3fs %6.3fs %+6.3fs %5.2fx | %6.3fs %5.2fx %6.3fs %5.2fx' \
     "$name" "$size" "$ib" "$io" "$(echo "$io - $ib" | bc -l)" "$(echo "$io / $ib" | bc -l)" \
-    "$b" "$o" "$(echo "$o - $b" | bc -l)" "$(echo "$o / $b" | bc -l)")")
+    "$b" "$o" "$(echo "$o - $b" | bc -l)" "$(echo "$o / $b" | bc -l)" \
+    "$iw" "$(echo "$iw / $ib" | bc -l)" "$w" "$(echo "$w / $b" | bc -l)")")
 done
 printf '\n%s handlers per crate; median of %s; the spec folder'"'"'s size for multi-file specs\n' "$FIRST" "$RUNS"
-printf '%-26s %10s | %-36s | %s\n' spec size "re-check after an edit: base ours diff" "full check: base ours diff"
+printf '%-26s %10s | %-36s | %-36s | %s\n' spec size "re-check after an edit: base ours diff" \
+  "full check: base ours diff" "ours, build script watching: re-check, full"
 printf '%s\n' "${rows[@]}"

@@ -1,5 +1,6 @@
 //! Editing the spec, or a file it `$ref`s, re-runs the checks on the next `cargo check`
-//! without `cargo clean`. Also covers `[package.metadata.contract] spec = "…"`.
+//! without `cargo clean`, whether the macros track the files (`include_bytes!`) or the crate's
+//! build script has cargo watch them. Also covers `[package.metadata.contract] spec = "…"`.
 
 use std::path::{Path, PathBuf};
 
@@ -38,14 +39,15 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-#[test]
-fn editing_the_spec_reruns_the_checks() {
+/// A crate in the test's scratch folder whose spec (named in its manifest) `$ref`s a second
+/// file, with `build_rs` as its build script if any: the crate, its spec and that second file.
+fn probe_crate(name: &str, build_rs: Option<&str>) -> (PathBuf, PathBuf, PathBuf) {
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let krate = tmp.join("rebuild-probe");
+    let krate = tmp.join(name);
     write(
         &krate.join("Cargo.toml"),
         &format!(
-            "[package]\nname = \"rebuild-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
              [package.metadata.contract]\nspec = \"api/spec.yaml\"\n\n\
              [dependencies]\ncontract-runtime = {{ path = {:?} }}\n\
              axum = {{ version = \"0.8\", default-features = false }}\n\n[workspace]\n",
@@ -53,17 +55,30 @@ fn editing_the_spec_reruns_the_checks() {
         ),
     );
     write(&krate.join("src/lib.rs"), LIB);
+    let _ = std::fs::remove_file(krate.join("build.rs"));
+    if let Some(build_rs) = build_rs {
+        write(&krate.join("build.rs"), build_rs);
+    }
     let spec = krate.join("api/spec.yaml");
     let b = krate.join("api/paths/b.yaml");
     write(&spec, &ROOT_SPEC.replace("OPA", "getA"));
     write(&b, &B_SPEC.replace("OPB", "getB"));
+    (krate, spec, b)
+}
 
-    let (ok, stderr) = contract_tests::check_probe_crate(&krate, &tmp);
+fn check(krate: &Path) -> (bool, String) {
+    contract_tests::check_probe_crate(krate, Path::new(env!("CARGO_TARGET_TMPDIR")))
+}
+
+/// Renaming an operation in the root file, then in the `$ref`ed one, fails the next check
+/// with the rename's message; restoring both passes again.
+fn assert_edits_are_seen(krate: &Path, spec: &Path, b: &Path) {
+    let (ok, stderr) = check(krate);
     assert!(ok, "the probe should compile:\n{stderr}");
 
     // An edit in a `$ref`ed file is seen.
-    write(&b, &B_SPEC.replace("OPB", "getBee"));
-    let (ok, stderr) = contract_tests::check_probe_crate(&krate, &tmp);
+    write(b, &B_SPEC.replace("OPB", "getBee"));
+    let (ok, stderr) = check(krate);
     assert!(!ok, "renaming getB in paths/b.yaml must fail the check");
     assert!(
         stderr.contains("no operation with operationId `getB`"),
@@ -72,9 +87,9 @@ fn editing_the_spec_reruns_the_checks() {
     assert!(stderr.contains("did you mean `getBee`"), "{stderr}");
 
     // An edit in the root file is seen.
-    write(&b, &B_SPEC.replace("OPB", "getB"));
-    write(&spec, &ROOT_SPEC.replace("OPA", "getAlpha"));
-    let (ok, stderr) = contract_tests::check_probe_crate(&krate, &tmp);
+    write(b, &B_SPEC.replace("OPB", "getB"));
+    write(spec, &ROOT_SPEC.replace("OPA", "getAlpha"));
+    let (ok, stderr) = check(krate);
     assert!(!ok, "renaming getA must fail the check");
     assert!(
         stderr.contains("no operation with operationId `getA`"),
@@ -86,7 +101,51 @@ fn editing_the_spec_reruns_the_checks() {
     );
 
     // And back to green.
-    write(&spec, &ROOT_SPEC.replace("OPA", "getA"));
-    let (ok, stderr) = contract_tests::check_probe_crate(&krate, &tmp);
+    write(spec, &ROOT_SPEC.replace("OPA", "getA"));
+    let (ok, stderr) = check(krate);
     assert!(ok, "restored spec should compile:\n{stderr}");
+}
+
+/// The files rustc listed in the dep-info of the crate `name`'s last check: what cargo watches
+/// besides what a build script asks it to.
+fn dep_info(name: &str) -> String {
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let deps = tmp.join("../tests/trybuild/debug/deps");
+    let prefix = format!("{}-", name.replace('-', "_"));
+    let newest = std::fs::read_dir(&deps)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            file.starts_with(&prefix) && file.ends_with(".d")
+        })
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .expect("a dep-info file");
+    std::fs::read_to_string(newest.path()).unwrap()
+}
+
+#[test]
+fn editing_the_spec_reruns_the_checks() {
+    let (krate, spec, b) = probe_crate("rebuild-probe", None);
+    assert_edits_are_seen(&krate, &spec, &b);
+    let listed = dep_info("rebuild-probe");
+    assert!(listed.contains("api/spec.yaml") && listed.contains("api/paths/b.yaml"));
+}
+
+/// A file under a path the build script has cargo watch (`cargo:rerun-if-changed`) is left to
+/// cargo: rustc does not read it for an `include_bytes!`. The others still are.
+#[test]
+fn a_build_script_watching_the_spec_takes_over_its_tracking() {
+    let root_only = r#"fn main() { println!("cargo:rerun-if-changed=api/spec.yaml"); }"#;
+    let (krate, spec, b) = probe_crate("rebuild-watched", Some(root_only));
+    assert_edits_are_seen(&krate, &spec, &b);
+    let listed = dep_info("rebuild-watched");
+    assert!(!listed.contains("api/spec.yaml"), "{listed}");
+    assert!(listed.contains("api/paths/b.yaml"), "{listed}");
+
+    let folder = r#"fn main() { println!("cargo::rerun-if-changed=api"); }"#;
+    write(&krate.join("build.rs"), folder);
+    assert_edits_are_seen(&krate, &spec, &b);
+    let listed = dep_info("rebuild-watched");
+    assert!(!listed.contains("api/"), "{listed}");
 }

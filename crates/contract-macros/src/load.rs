@@ -130,18 +130,25 @@ fn first_load(key: &str, ok: bool) -> bool {
 
 /// `include_bytes!` of each file makes cargo list it in the crate's dep-info, so an edit
 /// re-runs the build. Dep-info is per crate and one rustc process compiles one crate, so each
-/// file is emitted once per process rather than once per macro invocation.
+/// file is emitted once per process rather than once per macro invocation. A file the crate's
+/// build script already has cargo watch needs none (see [`watched_by_build_script`]).
 fn track<'a>(files: impl Iterator<Item = (&'a Path, bool)>) -> TokenStream {
     let mut seen = TRACKED
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|p| p.into_inner());
+    let mut watched = None;
     let mut paths = Vec::new();
     for (file, read) in files {
         if seen.contains(file.as_os_str()) || !(read || file.is_file()) {
             continue;
         }
         seen.insert(file.as_os_str().to_owned());
+        let watched = watched.get_or_insert_with(watched_by_build_script);
+        // The spec's own files (`read`) have canonical paths already (the document keys them so).
+        if !watched.is_empty() && is_watched(file, read, watched) {
+            continue;
+        }
         if let Some(path) = file.to_str() {
             paths.push(path);
         }
@@ -167,6 +174,75 @@ fn track<'a>(files: impl Iterator<Item = (&'a Path, bool)>) -> TokenStream {
             }
             track!(#(#paths)*);
         };
+    }
+}
+
+/// The paths (canonical) that the crate's build script has cargo watch, with
+/// `cargo:rerun-if-changed=` or `cargo::rerun-if-changed=`. When one of them changes, cargo
+/// re-runs the build script and then rebuilds the crate, so the spec's files under them need
+/// no `include_bytes!`: rustc pays about 18 instructions a byte of the file for one on every
+/// build, hashing it (MD5) for its source map, indexing its lines and hashing it again with
+/// the HIR, 70 M instructions for Stripe's 4 MB, which would otherwise be the part of a
+/// re-check that grows with the spec (BENCHMARKS.md).
+///
+/// Cargo hands the crate's compilation the build script's `OUT_DIR`, and keeps what the script
+/// printed in `output` beside it. Anything unexpected (no build script, another layout, a
+/// folder that is not this package's) leaves the list empty, and every file is tracked by
+/// `include_bytes!` as before.
+fn watched_by_build_script() -> Vec<PathBuf> {
+    let (Some(out_dir), Some(package), Some(root)) = (
+        std::env::var_os("OUT_DIR"),
+        std::env::var_os("CARGO_PKG_NAME"),
+        std::env::var_os("CARGO_MANIFEST_DIR"),
+    ) else {
+        return Vec::new();
+    };
+    build_script_watches(Path::new(&out_dir), &package, Path::new(&root))
+}
+
+/// [`watched_by_build_script`] for the build script run whose `OUT_DIR` is `out_dir`, of the
+/// package named `package` whose root (where relative paths start) is `root`.
+fn build_script_watches(out_dir: &Path, package: &std::ffi::OsStr, root: &Path) -> Vec<PathBuf> {
+    // `build/<package>-<hex hash>/out`: an `OUT_DIR` inherited from an outer cargo (a test
+    // that runs cargo) names another package's run, whose output says nothing about this
+    // crate.
+    let run = out_dir.parent().filter(|_| out_dir.ends_with("out"));
+    let this_package = run
+        .and_then(Path::file_name)
+        .and_then(|name| {
+            name.as_encoded_bytes()
+                .strip_prefix(package.as_encoded_bytes())
+        })
+        .and_then(|rest| rest.strip_prefix(b"-"))
+        .is_some_and(|hash| !hash.is_empty() && hash.iter().all(u8::is_ascii_hexdigit));
+    let output = match run {
+        Some(run) if this_package => std::fs::read_to_string(run.join("output")),
+        _ => return Vec::new(),
+    };
+    let Ok(output) = output else {
+        return Vec::new();
+    };
+    output
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix("cargo::rerun-if-changed=")
+                .or_else(|| line.strip_prefix("cargo:rerun-if-changed="))
+        })
+        .filter_map(|path| std::fs::canonicalize(root.join(path.trim_end())).ok())
+        .collect()
+}
+
+/// Whether `file` is one of `watched`, or inside one of them (cargo watches a folder's whole
+/// tree). Unless the caller knows `file` to be `canonical`, it is made so first: a `..` or a
+/// symlink must not place it under a watched folder it is not in. Skipping that for the spec's
+/// own files matters on specs split over many files (a `readlink` per path component; 1,508
+/// files for DigitalOcean's).
+fn is_watched(file: &Path, canonical: bool, watched: &[PathBuf]) -> bool {
+    let under = |file: &Path| watched.iter().any(|w| file.starts_with(w));
+    if canonical {
+        under(file)
+    } else {
+        std::fs::canonicalize(file).is_ok_and(|file| under(&file))
     }
 }
 
@@ -318,6 +394,62 @@ mod tests {
             "rustc's default emits code"
         );
         assert!(!only(&["proc-macro-srv"]));
+    }
+
+    #[test]
+    fn files_under_a_build_scripts_rerun_if_changed_paths_are_watched() {
+        let tmp = std::env::temp_dir().join(format!("contract-watch-{}", std::process::id()));
+        let root = tmp.join("crate");
+        let run = tmp.join("target/debug/build/my-api-0123abcd");
+        for dir in [root.join("api/paths"), root.join("api2"), run.join("out")] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        for file in [
+            "api/spec.yaml",
+            "api/paths/a.yaml",
+            "api2/b.yaml",
+            "other.yaml",
+        ] {
+            std::fs::write(root.join(file), "x").unwrap();
+        }
+        let output = "cargo:rerun-if-changed=api\n\
+                      cargo:rustc-env=X=1\n\
+                      cargo::rerun-if-changed=other.yaml\r\n\
+                      cargo:rerun-if-changed=missing.yaml\n\
+                      some line the script printed\n";
+        std::fs::write(run.join("output"), output).unwrap();
+        let package = std::ffi::OsStr::new("my-api");
+
+        let watched = build_script_watches(&run.join("out"), package, &root);
+        let canonical = |p: &str| std::fs::canonicalize(root.join(p)).unwrap();
+        assert_eq!(watched, [canonical("api"), canonical("other.yaml")]);
+        for (file, expected) in [
+            ("api/spec.yaml", true),
+            ("api/paths/a.yaml", true),
+            ("api/paths/../spec.yaml", true),
+            ("other.yaml", true),
+            ("api2/b.yaml", false),
+            ("missing.yaml", false),
+        ] {
+            assert_eq!(
+                is_watched(&root.join(file), false, &watched),
+                expected,
+                "{file}"
+            );
+        }
+        // A canonical path is taken as it is.
+        assert!(is_watched(&canonical("api/paths/a.yaml"), true, &watched));
+        assert!(!is_watched(&canonical("api2/b.yaml"), true, &watched));
+
+        // Another package's run (an `OUT_DIR` inherited from an outer cargo), one whose name
+        // only starts like this package's, or no `out` folder: nothing is watched.
+        assert!(build_script_watches(&run.join("out"), "my".as_ref(), &root).is_empty());
+        assert!(build_script_watches(&run.join("out"), "my-ap".as_ref(), &root).is_empty());
+        assert!(build_script_watches(&run.join("elsewhere"), package, &root).is_empty());
+        assert!(build_script_watches(&root, package, &root).is_empty());
+        std::fs::remove_file(run.join("output")).unwrap();
+        assert!(build_script_watches(&run.join("out"), package, &root).is_empty());
+        std::fs::remove_dir_all(&tmp).unwrap();
     }
 
     #[test]

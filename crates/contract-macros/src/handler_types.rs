@@ -462,7 +462,8 @@ fn declares_json(ctx: &Ctx<'_>) -> bool {
 enum ReturnCheck<'t> {
     /// `Json<T>` (status 200) or `(StatusCode, …, Json<T>)` (status 0: chosen at run time).
     Json(&'t syn::Type, u16),
-    /// An expression of type `Option<&[ResponseVariant]>`.
+    /// Two expressions, of types `Option<&[ResponseVariant]>` (the type's own variants) and
+    /// `Option<[&[ResponseVariant]; 2]>` (a `Result`'s two sides).
     Variants(TokenStream),
 }
 
@@ -478,7 +479,8 @@ fn return_check<'t>(ty: &'t syn::Type, generics: &[String]) -> Option<ReturnChec
                 name: "()",
                 status: 200,
                 body: ::contract_runtime::Body::Empty
-            }])
+            }]),
+            ::core::option::Option::None
         ))),
         syn::Type::Tuple(t) => {
             // `(StatusCode, …, Json<T>)`: any status, the last element's body.
@@ -498,6 +500,10 @@ fn return_check<'t>(ty: &'t syn::Type, generics: &[String]) -> Option<ReturnChec
                 #[allow(unused_imports)]
                 use ::contract_runtime::__private::ProbeFallback as _;
                 ::contract_runtime::__private::Probe::<#ty>::RESPONSES
+            }, {
+                #[allow(unused_imports)]
+                use ::contract_runtime::__private::ProbeFallback as _;
+                ::contract_runtime::__private::Probe::<#ty>::SIDES
             })))
         }
         _ => None,

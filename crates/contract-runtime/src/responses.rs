@@ -51,3 +51,15 @@ impl<T: Schema> Responses for Json<T> {
         body: Body::Json(&T::SHAPE, T::FIELDS),
     }];
 }
+
+/// `(StatusCode, Json<T>)`: a JSON body sent with a status chosen at run time, so `T` must fit
+/// one of the operation's declared JSON responses. The handler macro reads this form in a
+/// return type directly; the impl covers it behind an alias, such as the error side of
+/// `type ApiResult<T> = Result<Json<T>, (StatusCode, Json<ApiError>)>`.
+impl<T: Schema> Responses for (axum::http::StatusCode, Json<T>) {
+    const RESPONSES: &'static [ResponseVariant] = &[ResponseVariant {
+        name: "(StatusCode, Json)",
+        status: 0,
+        body: Body::Json(&T::SHAPE, T::FIELDS),
+    }];
+}

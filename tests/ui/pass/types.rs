@@ -219,11 +219,43 @@ mod alt {
         let _ = (q.paging.limit, q.status, q.tag);
         Json(Vec::new())
     }
+
+    /// A `Result` behind a generic alias: both sides are checked through `Responses`.
+    pub type ApiResult<T> = Result<Json<T>, NotFound>;
+
+    #[derive(Responses)]
+    pub enum NotFound {
+        #[response(status = 404)]
+        Missing(Json<ApiError>),
+    }
+
+    /// A status chosen at run time with a JSON body, behind aliases: the body must fit one of
+    /// the declared JSON responses (here `default`'s `Error`).
+    pub type Failure = (StatusCode, Json<ApiError>);
+    pub type Removal = Result<Removed, Failure>;
+
+    #[derive(Responses)]
+    pub enum Removed {
+        #[response(status = 204)]
+        Gone,
+    }
+
+    #[contract("deletePet", spec = "specs/types.yaml")]
+    pub async fn delete_pet(Path(id): Path<u32>) -> Removal {
+        let _ = id;
+        Ok(Removed::Gone)
+    }
+
+    #[contract("showPet", spec = "specs/types.yaml")]
+    pub async fn show_pet(Path(id): Path<PetId>) -> ApiResult<model::Pet> {
+        let message = format!("no pet {id}");
+        Err(NotFound::Missing(Json(ApiError { code: 404, message, internal: () })))
+    }
 }
 
 fn main() {
     let _app: axum::Router = routes!(spec = "specs/types.yaml";
         list_pets, create_pet, show_pet, delete_pet, rename_pet, upload_photo, get_inventory, get_animal);
-    let _alt: axum::Router = routes!(partial, spec = "specs/types.yaml"; alt::list_pets);
+    let _alt: axum::Router = routes!(partial, spec = "specs/types.yaml"; alt::list_pets, alt::show_pet, alt::delete_pet);
     let _ = std::mem::size_of::<Page<u8>>();
 }

@@ -1266,15 +1266,20 @@ const fn declared<const CAP: usize>(mut r: Report<CAP>, responses: SpecResponses
 
 /// A handler's responses against the operation's.
 pub const fn diff_responses<const CAP: usize>(
-    variants: &[crate::responses::ResponseVariant],
+    lists: &[&[crate::responses::ResponseVariant]],
     responses: SpecResponses,
     header: &str,
     footer: &str,
 ) -> Report<CAP> {
     use crate::responses::Body;
     let mut r = Report::EMPTY;
-    let mut i = 0;
-    while i < variants.len() {
+    let (mut list, mut i) = (0, 0);
+    while list < lists.len() {
+        let variants = lists[list];
+        if i >= variants.len() {
+            (list, i) = (list + 1, 0);
+            continue;
+        }
         let v = &variants[i];
         i += 1;
         if v.status == 0 {
@@ -1419,16 +1424,20 @@ pub const fn check_path_element<T: Schema + ?Sized>(params: Expect, header: &str
     check!(diff_path_single(&T::SHAPE, None, params, header, footer));
 }
 
-/// A return type's responses, when it describes them, against the operation's.
+/// A return type's responses, when it describes them (`variants`: `Probe::RESPONSES`; `sides`:
+/// `Probe::SIDES`), against the operation's.
 #[track_caller]
 pub const fn check_responses(
     variants: Option<&[crate::responses::ResponseVariant]>,
+    sides: Option<[&[crate::responses::ResponseVariant]; 2]>,
     responses: SpecResponses,
     header: &str,
     footer: &str,
 ) {
-    if let Some(variants) = variants {
-        check!(diff_responses(variants, responses, header, footer));
+    match (variants, sides) {
+        (Some(variants), _) => check!(diff_responses(&[variants], responses, header, footer)),
+        (None, Some(sides)) => check!(diff_responses(&sides, responses, header, footer)),
+        (None, None) => {}
     }
 }
 
@@ -1446,7 +1455,7 @@ pub const fn check_json_response<T: Schema + ?Sized>(
         status,
         body: crate::responses::Body::Json(const { &T::SHAPE }, T::FIELDS),
     }];
-    check!(diff_responses(&variants, responses, header, footer));
+    check!(diff_responses(&[&variants], responses, header, footer));
 }
 
 #[cfg(test)]
@@ -1722,11 +1731,11 @@ mod tests {
         assert!(find_response(responses, 404).is_some_and(|r| r.key.eq("4XX")));
         assert!(find_response(responses, 500).is_none());
         let report = diff_responses::<REPORT_CAP>(
-            &[crate::responses::ResponseVariant {
+            &[&[crate::responses::ResponseVariant {
                 name: "Gone",
                 status: 410,
                 body: crate::responses::Body::Empty,
-            }],
+            }]],
             responses,
             "",
             "",

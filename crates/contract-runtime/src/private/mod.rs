@@ -15,15 +15,22 @@ use core::marker::PhantomData;
 
 /// Whether a return type describes its responses: `Probe::<T>::RESPONSES` is `Some` when
 /// `T: Responses` (the inherent const wins) and `None` otherwise (the trait's default), so an
-/// opaque return type is accepted and left to run-time validation.
+/// opaque return type is accepted and left to run-time validation. `Probe::<T>::SIDES` is
+/// `Some` when `T` is a `Result` of two such types: a return type the macro cannot see is one,
+/// such as an alias `type ApiResult<T> = Result<Json<T>, ApiError>`.
 pub struct Probe<T: ?Sized>(PhantomData<T>);
 
 impl<T: Responses + ?Sized> Probe<T> {
     pub const RESPONSES: Option<&'static [ResponseVariant]> = Some(T::RESPONSES);
 }
 
+impl<A: Responses, B: Responses> Probe<Result<A, B>> {
+    pub const SIDES: Option<[&'static [ResponseVariant]; 2]> = Some([A::RESPONSES, B::RESPONSES]);
+}
+
 pub trait ProbeFallback {
     const RESPONSES: Option<&'static [ResponseVariant]> = None;
+    const SIDES: Option<[&'static [ResponseVariant]; 2]> = None;
 }
 
 impl<T: ?Sized> ProbeFallback for Probe<T> {}

@@ -22,6 +22,44 @@ const BODY_EXTRACTORS: &[&str] = &[
     "Request",
 ];
 
+/// Extractors that never read the body (`FromRequestParts`, axum's and axum-extra's): an
+/// argument of any other type may be a custom or aliased extractor that does.
+const PARTS_EXTRACTORS: &[&str] = &[
+    "Path",
+    "Query",
+    "State",
+    "HeaderMap",
+    "TypedHeader",
+    "Extension",
+    "Method",
+    "Uri",
+    "OriginalUri",
+    "MatchedPath",
+    "ConnectInfo",
+    "Version",
+    "Host",
+    "RawQuery",
+    "RawPathParams",
+    "Parts",
+    "CookieJar",
+    "PrivateCookieJar",
+    "SignedCookieJar",
+];
+
+/// `Option<T>` → `T`: axum 0.8 extracts `Option<Json<T>>` as `T` when the request has a body.
+fn unwrap_option(ty: &syn::Type) -> &syn::Type {
+    extractor_arg(ty, "Option").unwrap_or(ty)
+}
+
+/// The extractor a pattern names: `Json(body)` → `Json`, for a type the macro cannot read
+/// (an alias: `Json(body): EventBody`).
+fn pattern_extractor(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::TupleStruct(ts) => ts.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
 /// Return types whose status and body are only known at run time.
 const OPAQUE_RETURNS: &[&str] = &[
     "Response",
@@ -115,12 +153,32 @@ pub fn check(
     let mut out = TokenStream::new();
     let mut has_query = false;
     let mut body: Option<(&syn::Type, String)> = None;
-    for input in &func.sig.inputs {
+    // An argument the macro cannot read (a custom extractor, an alias) may extract the query
+    // (any argument) or the body (only the last one can): then their absence is not reported.
+    let (mut may_query, mut may_body) = (false, false);
+    let last = func.sig.inputs.len().saturating_sub(1);
+    for (at, input) in func.sig.inputs.iter().enumerate() {
         let syn::FnArg::Typed(arg) = input else {
             continue;
         };
-        let ty = &*arg.ty;
+        let ty = unwrap_option(&arg.ty);
         let Some(kind) = last_ident(ty) else { continue };
+        let known = kind == "Query"
+            || BODY_EXTRACTORS.contains(&kind.as_str())
+            || PARTS_EXTRACTORS.contains(&kind.as_str());
+        if !known {
+            // `Json(body): EventBody` names its extractor in the pattern.
+            match pattern_extractor(&arg.pat).as_deref() {
+                Some("Query") => has_query = true,
+                Some(k) if BODY_EXTRACTORS.contains(&k) => may_body = true,
+                Some(k) if PARTS_EXTRACTORS.contains(&k) => {}
+                _ => {
+                    may_query = true;
+                    may_body |= at == last;
+                }
+            }
+            continue;
+        }
         if let Some(inner) = extractor_arg(ty, "Query") {
             has_query = true;
             // `Query<serde_json::Value>` takes whatever is sent.
@@ -141,7 +199,7 @@ pub fn check(
         .filter(|p| p.location == ParamIn::Query && p.required)
         .map(|p| p.name.as_str())
         .collect();
-    if !has_query && !required_query.is_empty() {
+    if !has_query && !may_query && !required_query.is_empty() {
         errors.at(
             func.sig.ident.span(),
             format!(
@@ -154,7 +212,7 @@ pub fn check(
             ),
         );
     }
-    out.extend(check_body(&ctx, func, body, &generics, errors));
+    out.extend(check_body(&ctx, func, body, may_body, &generics, errors));
     if let syn::ReturnType::Type(_, ret) = &func.sig.output {
         out.extend(check_return(&ctx, ret, &generics));
     }
@@ -317,6 +375,7 @@ fn check_body(
     ctx: &Ctx<'_>,
     func: &crate::handler::HandlerFn,
     body: Option<(&syn::Type, String)>,
+    may_body: bool,
     generics: &[String],
     errors: &mut Errors,
 ) -> TokenStream {
@@ -326,7 +385,8 @@ fn check_body(
         .as_ref()
         .and_then(|loc| ctx.spec.doc.deref(loc).ok());
     let Some((ty, kind)) = body else {
-        if let Some((loc, value)) = &request_body
+        if !may_body
+            && let Some((loc, value)) = &request_body
             && value
                 .get("required")
                 .and_then(Value::as_bool)
@@ -560,5 +620,33 @@ fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStr
             None,
             quote!(#variants, #responses, #header, #footer),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrappers_and_patterns_name_the_extractor() {
+        let ty = |s: &str| syn::parse_str::<syn::Type>(s).unwrap();
+        let pat = |s: &str| syn::Pat::parse_single.parse_str(s).unwrap();
+        use syn::parse::Parser;
+
+        let wrapped = ty("Option<axum::Json<Pet>>");
+        assert_eq!(last_ident(unwrap_option(&wrapped)).as_deref(), Some("Json"));
+        let plain = ty("Json<Pet>");
+        assert_eq!(last_ident(unwrap_option(&plain)).as_deref(), Some("Json"));
+
+        assert_eq!(
+            pattern_extractor(&pat("Json(new)")).as_deref(),
+            Some("Json")
+        );
+        assert_eq!(
+            pattern_extractor(&pat("axum::extract::Query(q)")).as_deref(),
+            Some("Query")
+        );
+        assert_eq!(pattern_extractor(&pat("body")), None);
+        assert_eq!(pattern_extractor(&pat("_")), None);
     }
 }

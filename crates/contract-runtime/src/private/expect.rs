@@ -771,14 +771,14 @@ const fn diff_non_null<const CAP: usize>(
             if fits(s, item) {
                 r
             } else {
-                mismatch(r, at, shape, expect)
+                items_differ(r, at, shape, expect, s, item, "items")
             }
         }
         (Node::Map(v), Shape::Map(s)) => {
             if fits(s, v) {
                 r
             } else {
-                mismatch(r, at, shape, expect)
+                items_differ(r, at, shape, expect, s, v, "values")
             }
         }
         (Node::Component { name, .. }, Shape::Named(have)) => {
@@ -838,6 +838,38 @@ const fn diff_non_null<const CAP: usize>(
         }
         _ => mismatch(r, at, shape, expect),
     }
+}
+
+/// An array (or a map) whose items (`item_shape`) do not fit the spec's (`item`): the mismatch,
+/// or, when the items are structs (or lists or maps), what differs in them (a field of a
+/// struct nested in a `Vec`, say), which one line could not say.
+const fn items_differ<const CAP: usize>(
+    r: Report<CAP>,
+    at: &str,
+    shape: &Shape,
+    expect: Expect,
+    item_shape: &Shape,
+    item: Expect,
+    what: &str,
+) -> Report<CAP> {
+    // A scalar item is said in full by the line (`array of `string``); a struct is not.
+    if CAP == 0
+        || !matches!(
+            item_shape,
+            Shape::Object(_) | Shape::Array(_) | Shape::Map(_)
+        )
+    {
+        return mismatch(r, at, shape, expect);
+    }
+    let sub = diff(Report::<REPORT_CAP>::EMPTY, "", item_shape, item);
+    if sub.count == 0 {
+        return mismatch(r, at, shape, expect);
+    }
+    r.line(at)
+        .push("in its ")
+        .push(what)
+        .push(":")
+        .push_nested(sub.as_str())
 }
 
 /// The mismatches against the alternative that fits best (fewest mismatches).
@@ -1038,6 +1070,14 @@ const fn diff_field_list<const CAP: usize>(
             r = r.line(at).push("`").push(f.name).push("`: expected ");
             r = describe_expect(r, expect);
             r = describe_shape(r.push(", found "), value);
+            // An unbound struct (or a list or map of one) is compared field by field: say
+            // which, where the line above only names the two sides.
+            if CAP > 0 && matches!(value, Shape::Object(_) | Shape::Array(_) | Shape::Map(_)) {
+                let sub = diff(Report::<REPORT_CAP>::EMPTY, "", value, expect);
+                if sub.count > 0 {
+                    r = r.push(":").push_nested(sub.as_str());
+                }
+            }
         }
         if params && !p.required && !f.optional {
             r = r.line("").push("`").push(f.name).push("` is optional in the spec, but the field is neither an `Option` nor `#[serde(default)]`: a request without it would be rejected");
@@ -1594,6 +1634,35 @@ mod tests {
         assert_eq!(
             value(&OPEN_DONE, None, STATUS),
             "h\n  - the value `closed` is not in the spec's enum\n  - the spec's enum value `done` has no variantf"
+        );
+    }
+
+    #[test]
+    fn a_struct_in_a_list_is_compared_field_by_field() {
+        const I64: Shape = Shape::Int {
+            bits: 64,
+            signed: true,
+        };
+        const STR: Shape = Shape::Str { format: "" };
+        static BAD: [Field; 1] = [Field {
+            name: "ident",
+            shape: &I64,
+            optional: false,
+            omittable: false,
+            flatten: None,
+        }];
+        const LIST: Shape = Shape::Array(&Shape::Object(&BAD));
+        let pets: &'static [u8] = node(tag::ARRAY, PET).leak();
+        assert_eq!(
+            value(&LIST, None, pets),
+            "h\n  - in its items:\n      - `ident` is not in the spec (unused in the spec: `id`, `tag`)\n      - missing required `id`f"
+        );
+        // A scalar item is said in one line.
+        const STRINGS: Shape = Shape::Array(&STR);
+        let ints: &'static [u8] = node(tag::ARRAY, INT64).leak();
+        assert_eq!(
+            value(&STRINGS, None, ints),
+            "h\n  - expected array of `integer` (int64), found array of `string`f"
         );
     }
 

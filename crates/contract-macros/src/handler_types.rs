@@ -46,9 +46,12 @@ const PARTS_EXTRACTORS: &[&str] = &[
     "SignedCookieJar",
 ];
 
-/// `Option<T>` → `T`: axum 0.8 extracts `Option<Json<T>>` as `T` when the request has a body.
+/// `Option<T>` and `Result<T, Rejection>` → `T`: axum 0.8 extracts them as `T` when the
+/// request has one (`Result<Json<T>, JsonRejection>` is how a handler words its own rejection).
 fn unwrap_option(ty: &syn::Type) -> &syn::Type {
-    extractor_arg(ty, "Option").unwrap_or(ty)
+    extractor_arg(ty, "Option")
+        .or_else(|| extractor_arg(ty, "Result"))
+        .unwrap_or(ty)
 }
 
 /// The extractor a pattern names: `Json(body)` → `Json`, for a type the macro cannot read
@@ -635,6 +638,8 @@ mod tests {
 
         let wrapped = ty("Option<axum::Json<Pet>>");
         assert_eq!(last_ident(unwrap_option(&wrapped)).as_deref(), Some("Json"));
+        let handled = ty("Result<Json<Pet>, JsonRejection>");
+        assert_eq!(last_ident(unwrap_option(&handled)).as_deref(), Some("Json"));
         let plain = ty("Json<Pet>");
         assert_eq!(last_ident(unwrap_option(&plain)).as_deref(), Some("Json"));
 

@@ -1,4 +1,5 @@
-//! Extractors read through their wrappers: `Option<Json<T>>` is checked as `Json<T>`; an alias whose pattern names its extractor
+//! Extractors read through their wrappers: `Option<Json<T>>` and `Result<Json<T>, JsonRejection>`
+//! are checked as `Json<T>`; an alias whose pattern names its extractor
 //! (`Json(new): NewPetBody`) extracts the body; a custom extractor may read the query, or, in
 //! last place, the body, so neither is reported missing.
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
@@ -44,6 +45,22 @@ mod optional {
                 StatusCode::CREATED
             }
             None => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+mod handled {
+    use super::*;
+    use axum::extract::rejection::JsonRejection;
+
+    #[contract("createPet", spec = "specs/types.yaml")]
+    pub async fn create_pet(new: Result<Json<NewPet>, JsonRejection>) -> StatusCode {
+        match new {
+            Ok(Json(new)) => {
+                let _ = new.name;
+                StatusCode::CREATED
+            }
+            Err(rejection) => rejection.status(),
         }
     }
 }
@@ -115,6 +132,7 @@ fn main() {
     use contract_runtime::routes;
     let _optional: axum::Router =
         routes!(partial, spec = "specs/types.yaml"; optional::create_pet);
+    let _handled: axum::Router = routes!(partial, spec = "specs/types.yaml"; handled::create_pet);
     let _aliased: axum::Router =
         routes!(partial, spec = "specs/types.yaml"; aliased::create_pet, aliased::list_pets);
     let _custom: axum::Router =

@@ -407,28 +407,42 @@ impl Sweep {
                 message,
             })
         };
+        // A 500 from `ContractLayer` stands for a response that broke the contract: report
+        // the violation it names, even where the spec declares a `5XX` (whose schema the
+        // layer's problem+json need not fit).
+        let problem: Option<Value> = status
+            .is_server_error()
+            .then(|| serde_json::from_slice(&bytes).ok())
+            .flatten();
+        let from_layer = problem
+            .as_ref()
+            .is_some_and(|p| p["title"] == crate::validate::RESPONSE_VIOLATION);
         if status.is_server_error()
-            && op
-                .response(status.as_u16())
-                .is_none_or(|(k, _)| k == "default")
+            && (from_layer
+                || op
+                    .response(status.as_u16())
+                    .is_none_or(|(k, _)| k == "default"))
         {
             let why = if invalid {
                 "an invalid request got a server error"
             } else {
                 "a valid request got a server error"
             };
-            // A 500 from `ContractLayer` names the violation: report that rule.
-            let problem: Option<Value> = serde_json::from_slice(&bytes).ok();
             match problem.as_ref().and_then(|p| p["violations"].get(0)) {
-                Some(v) => fail(
-                    v["rule"].as_str().unwrap_or("server-error"),
-                    format!(
-                        "{why}: the response broke the contract at `{}`: {} ({})",
-                        v["pointer"].as_str().unwrap_or(""),
-                        v["message"].as_str().unwrap_or(""),
-                        v["schemaPath"].as_str().unwrap_or("")
-                    ),
-                ),
+                Some(v) => {
+                    let at = match v["pointer"].as_str().unwrap_or("") {
+                        "" => String::new(),
+                        pointer => format!(" at `{pointer}`"),
+                    };
+                    fail(
+                        v["rule"].as_str().unwrap_or("server-error"),
+                        format!(
+                            "{why}: the response broke the contract{at}: {} ({})",
+                            v["message"].as_str().unwrap_or(""),
+                            v["schemaPath"].as_str().unwrap_or("")
+                        ),
+                    )
+                }
                 None => fail("server-error", why.to_string()),
             }
             return;

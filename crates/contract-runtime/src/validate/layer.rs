@@ -632,6 +632,10 @@ fn violation(
     }
 }
 
+/// The title of the 500 that replaces a response breaking the contract: how the test sweep
+/// tells it from the application's own server errors.
+pub(crate) const RESPONSE_VIOLATION: &str = "Response violates the API contract";
+
 /// A problem+json response (RFC 9457).
 pub(crate) fn error_response(
     status: StatusCode,
@@ -641,7 +645,7 @@ pub(crate) fn error_response(
     response_status: Option<u16>,
 ) -> Response {
     let title = match status.as_u16() {
-        500 => "Response violates the API contract",
+        500 => RESPONSE_VIOLATION,
         413 => "Request body too large",
         415 => "Unsupported media type",
         422 => "Request body violates the API contract",

@@ -6,7 +6,7 @@ mod layer;
 mod request;
 mod streaming;
 
-pub(crate) use layer::{is_json, response_violations};
+pub(crate) use layer::{RESPONSE_VIOLATION, is_json, response_violations};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -36,3 +36,26 @@ async fn a_violation_is_reported_as_itself_where_5xx_is_declared() {
         assert!(!failure.message.contains("at ``"), "{failure:?}");
     }
 }
+
+/// Echoes the booking it is sent.
+#[contract("createBooking", spec = "specs/sweep-formats.yaml")]
+async fn create_booking(
+    Json(booking): Json<serde_json::Value>,
+) -> (StatusCode, Json<serde_json::Value>) {
+    (StatusCode::CREATED, Json(booking))
+}
+
+/// `day` is `{$ref: Day, description}` (bundled as `allOf: [{$ref}, {description}]`): the
+/// generated requests keep `Day`'s `format: date`, so the echoed responses conform. A value
+/// made up for the description alone ("abc") broke them.
+#[tokio::test]
+async fn generated_values_keep_a_referenced_format() {
+    let app: axum::Router = routes!(spec = "specs/sweep-formats.yaml"; create_booking);
+    let report = Sweep::new(app, contract_runtime::spec!("specs/sweep-formats.yaml"))
+        .cases(20)
+        .invalid_requests(false)
+        .run()
+        .await;
+    assert!(report.requests >= 20);
+    report.assert_ok();
+}

@@ -30,6 +30,27 @@ impl Rng {
     }
 }
 
+/// Whether a schema only describes (title, description, examples, …) and constrains nothing.
+fn annotates_only(schema: &Value) -> bool {
+    const ANNOTATIONS: &[&str] = &[
+        "title",
+        "description",
+        "example",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "default",
+        "$comment",
+        "externalDocs",
+        "xml",
+    ];
+    schema.as_object().is_some_and(|map| {
+        map.keys()
+            .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+    })
+}
+
 fn types(schema: &Value) -> Vec<&str> {
     match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
@@ -96,7 +117,13 @@ pub(crate) fn valid(contract: &Contract, schema: &Value, rng: &mut Rng, depth: u
     if let Some(Value::Array(members)) = map.get("allOf") {
         let mut merged = Map::new();
         let mut other = None;
-        for m in members {
+        // A member that only annotates (`$ref` with a sibling `description`, as bundled:
+        // `allOf: [{$ref}, {description}]`) constrains nothing: a value made up for it would
+        // replace the referenced schema's (a `format: date` got "abc").
+        for m in members
+            .iter()
+            .filter(|m| !annotates_only(contract.resolve(m)))
+        {
             match valid(contract, m, rng, depth + 1) {
                 Value::Object(o) => merged.extend(o),
                 v => other = Some(v),

@@ -1599,13 +1599,22 @@ mod tests {
         );
     }
 
+    const I64: Shape = Shape::Int {
+        bits: 64,
+        signed: true,
+    };
+    const STR: Shape = Shape::Str { format: "" };
+    /// A struct whose one field, `ident`, is not a property of `PET`.
+    static IDENT_ONLY: [Field; 1] = [Field {
+        name: "ident",
+        shape: &I64,
+        optional: false,
+        omittable: false,
+        flatten: None,
+    }];
+
     #[test]
     fn reports_mismatches_only_when_there_are_some() {
-        const I64: Shape = Shape::Int {
-            bits: 64,
-            signed: true,
-        };
-        const STR: Shape = Shape::Str { format: "" };
         assert_eq!(value(&I64, None, INT64), "");
         assert_eq!(
             value(&STR, None, INT64),
@@ -1619,15 +1628,8 @@ mod tests {
             flatten: None,
         }];
         assert_eq!(value(&fields(&GOOD), None, PET), "");
-        static BAD: [Field; 1] = [Field {
-            name: "ident",
-            shape: &I64,
-            optional: false,
-            omittable: false,
-            flatten: None,
-        }];
         assert_eq!(
-            value(&fields(&BAD), None, PET),
+            value(&fields(&IDENT_ONLY), None, PET),
             "h\n  - `ident` is not in the spec (unused in the spec: `id`, `tag`)\n  - missing required `id`f"
         );
         const OPEN_DONE: Shape = Shape::Enum(&["open", "closed"]);
@@ -1639,19 +1641,7 @@ mod tests {
 
     #[test]
     fn a_struct_in_a_list_is_compared_field_by_field() {
-        const I64: Shape = Shape::Int {
-            bits: 64,
-            signed: true,
-        };
-        const STR: Shape = Shape::Str { format: "" };
-        static BAD: [Field; 1] = [Field {
-            name: "ident",
-            shape: &I64,
-            optional: false,
-            omittable: false,
-            flatten: None,
-        }];
-        const LIST: Shape = Shape::Array(&Shape::Object(&BAD));
+        const LIST: Shape = Shape::Array(&Shape::Object(&IDENT_ONLY));
         let pets: &'static [u8] = node(tag::ARRAY, PET).leak();
         assert_eq!(
             value(&LIST, None, pets),
@@ -1684,7 +1674,6 @@ mod tests {
 
     #[test]
     fn a_component_that_admits_null_admits_an_option() {
-        const STR: Shape = Shape::Str { format: "" };
         const OPT_STR: Shape = Shape::Option(&STR);
         const OPT_NAMED: Shape = Shape::Option(&Shape::Named("Kind"));
         let nullable = component("Kind", &node(tag::NULLABLE, STATUS));
@@ -1727,7 +1716,6 @@ mod tests {
     }
 
     fn string_fields(names: &[&str], optional: bool) -> &'static [Field] {
-        const STR: Shape = Shape::Str { format: "" };
         let fields: Vec<Field> = names
             .iter()
             .map(|name| Field {

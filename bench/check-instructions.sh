@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 need_valgrind
 n=${1:-50}
 export CARGO_INCREMENTAL=0
-runtime=$PWD/crates/contract-runtime
+runtime=$PWD/contract-runtime
 
 # The parameters' encoding (see `__private::expect::tag`): an object node, then per property
 # its name, a byte (0: optional) and its node.

@@ -296,7 +296,7 @@ const PROFILE: &str = "\n[profile.dev.build-override]\nopt-level = 3\n";
 fn generate(spec_path: &Path, out: &Path, first: Option<usize>) -> Result<(), String> {
     let (spec_path, spec) = load(spec_path)?;
     let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../crates/contract-runtime")
+        .join("../contract-runtime")
         .canonicalize()
         .map_err(|e| e.to_string())?;
     // Operations whose own definition is broken would fail `ours` alone: leave them out of all.

@@ -32,10 +32,10 @@ pub fn check_probe_crate(krate: &std::path::Path, tmp: &std::path::Path) -> (boo
     )
 }
 
-/// The path of `crates/contract-runtime`, for scratch crates' manifests.
+/// The path of `contract-runtime`, for scratch crates' manifests.
 pub fn runtime_path() -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../crates/contract-runtime")
+        .join("../contract-runtime")
         .canonicalize()
         .map(|p| p.display().to_string())
         .unwrap_or_default()

@@ -1326,7 +1326,7 @@ mod corpus {
     use crate::validate::contract::{Contract, SpecBundle};
 
     fn corpus_dir() -> Option<PathBuf> {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
         dir.is_dir().then_some(dir)
     }
 

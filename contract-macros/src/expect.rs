@@ -804,7 +804,7 @@ mod memo_tests {
 
     #[test]
     fn memoized_expansions_equal_fresh_ones() {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs/real");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/real");
         if !dir.is_dir() {
             eprintln!("../shared/specs absent: skipped");
             return;
@@ -841,7 +841,7 @@ mod memo_tests {
 
     #[test]
     fn a_memoized_expansion_is_not_reused_where_a_name_it_consulted_is_being_expanded() {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs/real");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/real");
         let Ok(spec) = Spec::load(&dir.join("swagger-petstore3.yaml"), &dir) else {
             eprintln!("../shared/specs absent: skipped");
             return;

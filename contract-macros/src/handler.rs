@@ -472,7 +472,7 @@ mod slice_tests {
 
     #[test]
     fn a_slice_answers_as_the_whole_spec() {
-        let specs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs");
+        let specs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
         if !specs.is_dir() {
             eprintln!("../shared/specs absent: skipped");
             return;

@@ -7,7 +7,7 @@ use contract_spec::{Selector, Spec};
 
 /// `../shared/specs` next to the repository, when it is there.
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
     dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir))
 }
 

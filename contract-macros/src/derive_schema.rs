@@ -6,10 +6,11 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use crate::diag::Errors;
-use crate::expect::{self, Expecter, component_loc};
+use crate::expect::{self, Expecter};
 use crate::load;
 use crate::serde_attr::{self, Container, Member};
 use crate::signature;
+use contract_spec::{Loc, Lookup};
 
 struct SchemaOpts {
     name: Option<syn::LitStr>,
@@ -428,37 +429,60 @@ fn bind(
         return (None, TokenStream::new());
     };
     against.start(spec);
-    let at = component_loc(wants);
-    if spec.doc.get(&at).is_some() {
-        let mut checks = TokenStream::new();
-        if model.input.generics.params.is_empty() {
-            let derived = load::derived(&loaded.spec);
-            let before = errors.len();
-            checks = check_component(spec, &derived.expectations, wants, model, errors);
-            against.finish(spec, errors.len() == before, Vec::new());
+    match spec.component(wants) {
+        Lookup::Found(at) => {
+            let mut checks = TokenStream::new();
+            if model.input.generics.params.is_empty() {
+                let derived = load::derived(&loaded.spec);
+                let before = errors.len();
+                checks = check_component(spec, &derived.expectations, wants, &at, model, errors);
+                against.finish(spec, errors.len() == before, Vec::new());
+            }
+            (Some(wants.to_string()), checks)
         }
-        return (Some(wants.to_string()), checks);
-    }
-    if let Some(lit) = &opts.name {
-        let names: Vec<String> = spec
-            .doc
-            .root()
-            .pointer("/components/schemas")
-            .and_then(|v| v.as_object())
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
-        let mut msg = format!(
-            "no component `{wants}` in `{}` (`#/components/schemas/{wants}`)",
-            spec.root_display()
-        );
-        if let Some(near) =
-            contract_spec::suggest::nearest(wants, names.iter().map(String::as_str)).first()
-        {
-            msg.push_str(&format!("\nhelp: did you mean `{near}`?"));
+        Lookup::Ambiguous(locs) => {
+            // Only a name asked for explicitly, or the type's own, reaches here: both bind.
+            let span = opts
+                .name
+                .as_ref()
+                .map_or_else(|| model.input.ident.span(), syn::LitStr::span);
+            let places: Vec<String> = locs
+                .iter()
+                .map(|l| format!("`{}`", spec.doc.place(l).short()))
+                .collect();
+            errors.at(
+                span,
+                format!(
+                    "component name `{wants}` is taken by {} different schemas of `{}`: {}\nhelp: name the one to bind under the root's `components.schemas` (`{wants}Alias: {{$ref: '…'}}`) and use `#[schema(name = \"{wants}Alias\")]`",
+                    locs.len(),
+                    spec.root_display(),
+                    places.join(", ")
+                ),
+            );
+            (None, TokenStream::new())
         }
-        errors.at(lit.span(), msg);
+        Lookup::Missing => {
+            if let Some(lit) = &opts.name {
+                let names = spec.component_names();
+                let mut msg = format!(
+                    "no component `{wants}` in `{}` (looked under `#/components/schemas`{})",
+                    spec.root_display(),
+                    if spec.doc.files.len() > 1 {
+                        " and at the schemas other files hold, named by file or fragment"
+                    } else {
+                        ""
+                    }
+                );
+                if let Some(near) =
+                    contract_spec::suggest::nearest(wants, names.iter().map(String::as_str)).first()
+                {
+                    msg.push_str(&format!("\nhelp: did you mean `{near}`?"));
+                }
+                errors.at(lit.span(), msg);
+            }
+            (None, TokenStream::new())
+        }
     }
-    (None, TokenStream::new())
 }
 
 fn enum_shape<'a>(
@@ -560,6 +584,7 @@ fn check_component(
     spec: &Spec,
     shared: &crate::load::ExpectationMemo,
     component: &str,
+    loc: &Loc,
     model: &TypeModel<'_, '_>,
     errors: &mut Errors,
 ) -> TokenStream {
@@ -572,19 +597,18 @@ fn check_component(
         fields_tokens,
     } = *model;
     let ident = &input.ident;
-    let loc = component_loc(component);
-    let place = spec.doc.place(&loc);
+    let place = spec.doc.place(loc);
     let expecter = Expecter::new(spec, Some(shared));
     let schema = spec
         .doc
-        .deref(&loc)
+        .deref(loc)
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     let named_struct =
         matches!(&input.data, syn::Data::Struct(s) if matches!(s.fields, syn::Fields::Named(_)));
     let has_flatten = fields.iter().any(|f| f.attrs.flatten);
     if named_struct && !has_flatten {
-        let Some(model) = expecter.object_model(&loc) else {
+        let Some(model) = expecter.object_model(loc) else {
             errors.at(
                 ident.span(),
                 format!("component `{component}` is not an object schema, but `{ident}` is a struct with named fields\nspec: {place}"),
@@ -776,7 +800,7 @@ fn check_component(
     }
 
     // Everything else (flattened structs, enums with data, newtypes): one check of the whole shape.
-    let expect = expecter.expect_component_body(component);
+    let expect = expecter.expect_component_body(component, loc);
     let header = format!("`{ident}` does not match component `{component}`:");
     let footer = format!("\nspec: {place}");
     shape_check(

@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use contract_spec::{FileId, Loc, Recorded, Spec};
+use contract_spec::{Loc, Recorded, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
@@ -143,15 +143,6 @@ pub struct Memoized {
     reads: Arc<[Recorded]>,
 }
 
-/// `#/components/schemas/NAME` in the root file → `NAME`.
-pub fn component_name(loc: &Loc) -> Option<String> {
-    if loc.file != FileId(0) {
-        return None;
-    }
-    let rest = loc.pointer.strip_prefix("/components/schemas/")?;
-    (!rest.contains('/')).then(|| contract_spec::pointer::decode(rest))
-}
-
 fn types(schema: &Value) -> Vec<&str> {
     match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
@@ -209,11 +200,11 @@ impl<'a> Expecter<'a> {
         code
     }
 
-    /// The expectation of a component's own schema (not the by-name reference to it).
-    pub fn expect_component_body(&self, name: &str) -> Vec<u8> {
-        let loc = component_loc(name);
+    /// The expectation of a component's own schema (not the by-name reference to it), which
+    /// is at `loc`.
+    pub fn expect_component_body(&self, name: &str, loc: &Loc) -> Vec<u8> {
         self.expanding.borrow_mut().push(name.to_string());
-        let out = self.expect_inline(&loc, 0);
+        let out = self.expect_inline(loc, 0);
         self.expanding.borrow_mut().pop();
         out
     }
@@ -232,8 +223,13 @@ impl<'a> Expecter<'a> {
             // 3.1 allows siblings next to `$ref`; `nullable` is the one that changes the shape.
             let wrap_null =
                 self.spec.doc.version == contract_spec::Version::V31 && is_nullable(value);
-            let inner = match component_name(&target) {
-                Some(name) => self.component_ref(&name, &target, depth),
+            // A schema named by its file carries its structure: a type bound to it is compared
+            // by name, and an unbound one field by field, as before it had a name.
+            let inner = match self.spec.component_name(&target) {
+                Some(name) if contract_spec::root_component_name(&target).is_some() => {
+                    self.component_ref(&name, &target, depth)
+                }
+                Some(name) => self.component_with_structure(&name, &target, depth),
                 None => self.shared_ref(&target, depth),
             };
             return if wrap_null { nullable(&inner) } else { inner };
@@ -323,6 +319,14 @@ impl<'a> Expecter<'a> {
     fn component_with_structure(&self, name: &str, target: &Loc, depth: usize) -> Vec<u8> {
         if self.is_expanding(name) {
             self.cuts.set(self.cuts.get() + 1);
+            if contract_spec::root_component_name(target).is_none() {
+                // A schema named by its file that contains itself: the inner level is the one
+                // being compared, so any unbound shape fits it (as an unnamed schema's cut).
+                let mut payload = Vec::new();
+                put_str(&mut payload, name);
+                payload.extend(any());
+                return node(tag::COMPONENT, &payload);
+            }
             return self.component_ref(name, target, depth);
         }
         let key = (name.to_string(), depth);
@@ -376,7 +380,7 @@ impl<'a> Expecter<'a> {
                         .and_then(|r| self.spec.doc.resolve_ref(loc.file, r).ok());
                     match target
                         .as_ref()
-                        .and_then(|t| component_name(t).map(|n| (n, t)))
+                        .and_then(|t| self.spec.component_name(t).map(|n| (n, t)))
                     {
                         Some((name, target)) => {
                             options.push(self.component_with_structure(&name, target, depth))
@@ -590,13 +594,6 @@ impl<'a> Expecter<'a> {
     }
 }
 
-pub fn component_loc(name: &str) -> Loc {
-    Loc::root(FileId(0))
-        .child("components")
-        .child("schemas")
-        .child(name)
-}
-
 /// Objects are compared by component name; everything else may be expanded inline.
 fn is_object_like(schema: &Value) -> bool {
     schema.get("properties").is_some()
@@ -783,6 +780,7 @@ mod tests {
 #[cfg(test)]
 mod memo_tests {
     use super::*;
+    use contract_spec::FileId;
     use std::path::PathBuf;
 
     fn component_names(spec: &Spec) -> Vec<String> {
@@ -797,7 +795,7 @@ mod memo_tests {
         let fresh = Expecter::new(spec, None);
         names
             .iter()
-            .filter_map(|name| fresh.object_model(&component_loc(name)))
+            .filter_map(|name| fresh.object_model(&contract_spec::root_component_loc(name)))
             .flat_map(|model| model.props.into_iter().filter_map(|p| p.loc))
             .collect()
     }
@@ -822,8 +820,10 @@ mod memo_tests {
                 }
                 for &i in &order {
                     let name = &names[i];
-                    let memo = Expecter::new(&spec, Some(&shared)).expect_component_body(name);
-                    let fresh = Expecter::new(&spec, None).expect_component_body(name);
+                    let loc = contract_spec::root_component_loc(name);
+                    let memo =
+                        Expecter::new(&spec, Some(&shared)).expect_component_body(name, &loc);
+                    let fresh = Expecter::new(&spec, None).expect_component_body(name, &loc);
                     assert!(memo == fresh, "{file}: component {name}");
                 }
                 for loc in &locs {

@@ -85,7 +85,7 @@ pub fn snake_case(name: &str) -> String {
 pub fn rust_type(spec: &Spec, loc: &contract_spec::Loc) -> String {
     if let Some(Value::String(reference)) = spec.doc.get(loc).and_then(|v| v.get("$ref"))
         && let Ok(target) = spec.doc.resolve_ref(loc.file, reference)
-        && let Some(name) = crate::expect::component_name(&target)
+        && let Some(name) = spec.component_name(&target)
     {
         return name;
     }

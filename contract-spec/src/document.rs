@@ -434,6 +434,13 @@ impl Document {
         self.sparse.as_ref().map(crate::slice::Coverage::facts)
     }
 
+    /// Notes, for a slice, that a check needed what only the whole document can tell.
+    pub(crate) fn note_miss(&self) {
+        if let Some(sparse) = &self.sparse {
+            sparse.miss();
+        }
+    }
+
     /// Whether this document holds only a slice of its files.
     pub fn is_sparse(&self) -> bool {
         self.sparse.is_some()

@@ -6,6 +6,7 @@
 
 pub mod bundle;
 mod cache;
+mod components;
 pub mod disk;
 mod document;
 mod error;
@@ -21,6 +22,7 @@ pub mod yaml;
 use std::path::Path;
 
 pub use cache::{load_cached, load_slice, parse_count, read_slice};
+pub use components::{Components, Lookup, root_component_loc, root_component_name};
 pub use document::{
     Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path,
 };
@@ -35,9 +37,19 @@ pub use slice::Manifest;
 pub struct Spec {
     pub doc: Document,
     pub operations: Vec<Operation>,
+    /// Derived on first use (see [`Spec::components`]).
+    components: std::sync::OnceLock<std::sync::Arc<Components>>,
 }
 
 impl Spec {
+    pub(crate) fn new(doc: Document, operations: Vec<Operation>) -> Spec {
+        Spec {
+            doc,
+            operations,
+            components: Default::default(),
+        }
+    }
+
     /// Loads and analyses a spec, without caching. `base_dir` only affects how paths are shown.
     pub fn load(path: &Path, base_dir: &Path) -> Result<Spec, SpecError> {
         Self::load_with(path, base_dir, disk::Preparsed::default())
@@ -51,7 +63,7 @@ impl Spec {
     ) -> Result<Spec, SpecError> {
         let doc = Document::load_with(path, base_dir, preparsed)?;
         let operations = model::operations(&doc);
-        Ok(Spec { doc, operations })
+        Ok(Spec::new(doc, operations))
     }
 
     /// `build()`, or what it returned for this very spec (every file's bytes the same) in an

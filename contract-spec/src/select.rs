@@ -13,6 +13,9 @@ pub enum Selector {
 }
 
 impl Selector {
+    /// A selector is a method and path template only when its first word is an HTTP method and
+    /// the rest starts with `/`; anything else is an operationId, which may contain spaces
+    /// (`find pet by id` in the OAI's own examples).
     pub fn parse(text: &str) -> Result<Selector, String> {
         let text = text.trim();
         if text.is_empty() {
@@ -20,25 +23,36 @@ impl Selector {
         }
         if let Some((first, rest)) = text.split_once(char::is_whitespace) {
             let path = rest.trim();
-            let Some(method) = Method::parse(first) else {
-                return Err(format!(
-                    "`{first}` is not an HTTP method: write `METHOD /path` with one of GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE, or an operationId"
-                ));
-            };
-            if !path.starts_with('/') {
-                return Err(format!("the path `{path}` must start with `/`"));
+            if let Some(method) = Method::parse(first)
+                && path.starts_with('/')
+            {
+                return Ok(Selector::Route {
+                    method,
+                    path: path.to_string(),
+                });
             }
-            return Ok(Selector::Route {
-                method,
-                path: path.to_string(),
-            });
-        }
-        if text.starts_with('/') {
-            return Err(format!(
-                "`{text}` has no method: write `GET {text}` (or another method)"
-            ));
         }
         Ok(Selector::OperationId(text.to_string()))
+    }
+}
+
+/// What an unknown operationId may have meant as a route, for the not-found message.
+fn route_hint(text: &str) -> Option<String> {
+    if text.starts_with('/') {
+        return Some(format!(
+            "help: to bind by route, write the method too: `GET {text}` (or another method)"
+        ));
+    }
+    let (first, rest) = text.split_once(char::is_whitespace)?;
+    let rest = rest.trim();
+    match Method::parse(first) {
+        Some(method) if !rest.contains(char::is_whitespace) => Some(format!(
+            "help: to bind by route, the path must start with `/`: `{method} /{rest}`"
+        )),
+        None if rest.starts_with('/') => Some(format!(
+            "help: `{first}` is not an HTTP method: a route is `METHOD /path` with one of GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE"
+        )),
+        _ => None,
     }
 }
 
@@ -82,6 +96,9 @@ impl Spec {
                             "no operation with operationId `{id}` in `{}`",
                             self.root_display()
                         ));
+                        if let Some(hint) = route_hint(id) {
+                            err = err.note(hint);
+                        }
                         err = self.suggest(err, &near.iter().filter_map(|n| self.by_id(n)).collect::<Vec<_>>());
                         Err(err)
                     }
@@ -207,10 +224,19 @@ mod tests {
                 path: "/pets/{id}".into()
             })
         );
-        assert!(Selector::parse("FETCH /pets").is_err());
-        assert!(Selector::parse("/pets").is_err());
-        assert!(Selector::parse("GET pets").is_err());
+        // Anything but `METHOD /path` is an operationId, spaces included.
+        for id in ["find pet by id", "FETCH /pets", "/pets", "GET pets"] {
+            assert_eq!(Selector::parse(id), Ok(Selector::OperationId(id.into())));
+        }
         assert!(Selector::parse("").is_err());
+        assert!(route_hint("find pet by id").is_none());
+        assert!(route_hint("GET pets").unwrap().contains("`GET /pets`"));
+        assert!(route_hint("/pets").unwrap().contains("`GET /pets`"));
+        assert!(
+            route_hint("FETCH /pets")
+                .unwrap()
+                .contains("not an HTTP method")
+        );
     }
 
     #[test]

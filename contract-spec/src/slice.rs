@@ -243,10 +243,7 @@ pub(crate) fn read_slice(dir: &Path, manifest: &Manifest, key: &str) -> Option<S
         manifest.base_dir.clone(),
         coverage,
     );
-    Some(Spec {
-        doc,
-        operations: stored.operations,
-    })
+    Some(Spec::new(doc, stored.operations))
 }
 
 /// Whether every file a slice names is one of the manifest's `files`: an entry that names

@@ -182,3 +182,42 @@ fn every_document_loads_the_same_through_the_on_disk_cache() {
     }
     assert!(compared >= 60, "only {compared} documents compared");
 }
+
+/// The schemas of split specs bind by name: each file's schema gets the name `redocly bundle`
+/// gives it, and every name stands for one schema.
+#[test]
+fn split_specs_name_their_file_schemas() {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("skipped: ../shared/specs is not present");
+        return;
+    };
+    for (root, at_least) in [
+        ("real-multi/redocly-cafe/openapi.yaml", 15),
+        ("real-multi/digitalocean/DigitalOcean-public.v2.yaml", 500),
+    ] {
+        let spec = Spec::load(&corpus.join(root), &corpus).expect(root);
+        let components = spec.components();
+        let names: Vec<&str> = components.file_names().collect();
+        let mut ambiguous = Vec::new();
+        for name in &names {
+            match spec.component(name) {
+                contract_spec::Lookup::Found(loc) => {
+                    assert_eq!(
+                        spec.component_name(&loc).as_deref(),
+                        Some(*name),
+                        "{root}: {name}"
+                    );
+                }
+                contract_spec::Lookup::Ambiguous(locs) => ambiguous.push((name, locs.len())),
+                contract_spec::Lookup::Missing => panic!("{root}: {name} is listed but not found"),
+            }
+        }
+        eprintln!(
+            "{root}: {} schemas named by their files, {} names taken by several schemas: {:?}",
+            names.len(),
+            ambiguous.len(),
+            ambiguous.iter().take(10).collect::<Vec<_>>()
+        );
+        assert!(names.len() >= at_least, "{root}: {} names", names.len());
+    }
+}

@@ -438,7 +438,7 @@ fn bind(
                 checks = check_component(spec, &derived.expectations, wants, &at, model, errors);
                 against.finish(spec, errors.len() == before, Vec::new());
             }
-            (Some(wants.to_string()), checks)
+            (Some(spec.canonical_component(wants, &at)), checks)
         }
         Lookup::Ambiguous(locs) => {
             // Only a name asked for explicitly, or the type's own, reaches here: both bind.

@@ -51,6 +51,30 @@ pub fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&s.as_bytes()[..end]);
 }
 
+/// An enum node: the values' count, their hashes in ascending order (the const checks look a
+/// variant up by binary search), then the values.
+pub fn enum_node<'v>(values: impl IntoIterator<Item = &'v str>) -> Vec<u8> {
+    let values: Vec<&str> = values.into_iter().collect();
+    let mut hashes: Vec<u64> = values.iter().map(|v| str_hash(v.as_bytes())).collect();
+    hashes.sort_unstable();
+    let count = u32::try_from(values.len()).unwrap_or(u32::MAX);
+    let mut payload = count.to_le_bytes().to_vec();
+    for h in hashes {
+        payload.extend_from_slice(&h.to_le_bytes());
+    }
+    for v in values {
+        put_str(&mut payload, v);
+    }
+    node(tag::ENUM, &payload)
+}
+
+/// `contract_runtime::__private::str_hash`: FNV-1a.
+fn str_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 pub fn any() -> Vec<u8> {
     node(tag::ANY, &[])
 }
@@ -161,6 +185,7 @@ pub fn is_nullable(schema: &Value) -> bool {
             .get("enum")
             .and_then(Value::as_array)
             .is_some_and(|e| e.contains(&Value::Null))
+        || contract_spec::nullable_member(schema)
         || ["oneOf", "anyOf"].iter().any(|k| {
             schema
                 .get(*k)
@@ -225,7 +250,9 @@ impl<'a> Expecter<'a> {
                 self.spec.doc.version == contract_spec::Version::V31 && is_nullable(value);
             // A schema named by its file carries its structure: a type bound to it is compared
             // by name, and an unbound one field by field, as before it had a name.
-            let inner = match self.spec.component_name(&target) {
+            let named = self.spec.component_name(&target);
+            let named = named.map(|n| self.spec.canonical_component(&n, &target));
+            let inner = match named {
                 Some(name) if contract_spec::root_component_name(&target).is_some() => {
                     self.component_ref(&name, &target, depth)
                 }
@@ -297,6 +324,14 @@ impl<'a> Expecter<'a> {
     fn component_ref(&self, name: &str, target: &Loc, depth: usize) -> Vec<u8> {
         let mut payload = Vec::new();
         put_str(&mut payload, name);
+        if let Ok((_, schema)) = self.spec.doc.deref(target)
+            && is_object_like(schema)
+            && is_nullable(schema)
+        {
+            // An object component that admits null (Box's `FileMini`): an `Option` of a type
+            // bound to it fits wherever it is referenced, items included.
+            return nullable(&node(tag::COMPONENT, &payload));
+        }
         if let Ok((loc, schema)) = self.spec.doc.deref(target)
             && !is_object_like(schema)
         {
@@ -378,10 +413,11 @@ impl<'a> Expecter<'a> {
                         .get("$ref")
                         .and_then(Value::as_str)
                         .and_then(|r| self.spec.doc.resolve_ref(loc.file, r).ok());
-                    match target
-                        .as_ref()
-                        .and_then(|t| self.spec.component_name(t).map(|n| (n, t)))
-                    {
+                    match target.as_ref().and_then(|t| {
+                        self.spec
+                            .component_name(t)
+                            .map(|n| (self.spec.canonical_component(&n, t), t))
+                    }) {
                         Some((name, target)) => {
                             options.push(self.component_with_structure(&name, target, depth))
                         }
@@ -397,9 +433,11 @@ impl<'a> Expecter<'a> {
                 }
             }
         }
-        if let Some(Value::Array(members)) = schema.get("allOf") {
-            if members.len() == 1 && schema.get("properties").is_none() {
-                return self.expect_at(&loc.child("allOf").child("0"), depth + 1);
+        if let Some(Value::Array(_)) = schema.get("allOf") {
+            // One member that carries the schema, the others annotating (`nullable`, which
+            // `expect_inline` applies, or a description).
+            if let Some(i) = contract_spec::single_member(schema) {
+                return self.expect_at(&loc.child("allOf").child(&i.to_string()), depth + 1);
             }
             return match self.object_model(loc) {
                 Some(model) => self.object_code(&model, depth),
@@ -413,17 +451,11 @@ impl<'a> Expecter<'a> {
             if !strings.is_empty()
                 && strings.len() == values.iter().filter(|v| !v.is_null()).count()
             {
-                let mut payload = Vec::new();
-                for s in strings {
-                    put_str(&mut payload, s);
-                }
-                return node(tag::ENUM, &payload);
+                return enum_node(strings);
             }
         }
         if let Some(Value::String(c)) = schema.get("const") {
-            let mut payload = Vec::new();
-            put_str(&mut payload, c);
-            return node(tag::ENUM, &payload);
+            return enum_node([c.as_str()]);
         }
         match ts.as_slice() {
             ["integer"] => node(tag::INTEGER, format.as_bytes()),

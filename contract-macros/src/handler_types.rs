@@ -355,8 +355,12 @@ fn is_json_media(media: &str) -> bool {
     m == "application/json" || m.ends_with("+json") || m == "*/*" || m == "application/*"
 }
 
-/// The media types of a `content` map and the JSON one's schema location.
-fn content(spec: &Spec, at: &Loc) -> (Vec<String>, Option<Loc>, Option<Loc>) {
+/// A media type a `content` map declares, and where its schema is (`None`: declared without
+/// a schema, which any value of the media type fits).
+type Declared = Option<Option<Loc>>;
+
+/// The media types of a `content` map, and the JSON and form ones.
+fn content(spec: &Spec, at: &Loc) -> (Vec<String>, Declared, Declared) {
     let Ok((loc, value)) = spec.doc.deref(at) else {
         return (Vec::new(), None, None);
     };
@@ -364,13 +368,16 @@ fn content(spec: &Spec, at: &Loc) -> (Vec<String>, Option<Loc>, Option<Loc>) {
         return (Vec::new(), None, None);
     };
     let media: Vec<String> = map.keys().cloned().collect();
-    let schema_of = |pred: &dyn Fn(&str) -> bool| {
-        map.iter()
-            .find(|(m, v)| pred(m) && v.get("schema").is_some())
-            .map(|(m, _)| loc.child("content").child(m).child("schema"))
+    let declared = |pred: &dyn Fn(&str) -> bool| {
+        let matching = || map.iter().filter(|(m, _)| pred(m));
+        // The first with a schema, else the first at all.
+        matching()
+            .find(|(_, v)| v.get("schema").is_some())
+            .map(|(m, _)| Some(loc.child("content").child(m).child("schema")))
+            .or_else(|| matching().next().map(|_| None))
     };
-    let json = schema_of(&|m| is_json_media(m));
-    let form = schema_of(&|m: &str| m.starts_with("application/x-www-form-urlencoded"));
+    let json = declared(&|m| is_json_media(m));
+    let form = declared(&|m: &str| m.starts_with("application/x-www-form-urlencoded"));
     (media, json, form)
 }
 
@@ -441,6 +448,10 @@ fn check_body(
         );
         return TokenStream::new();
     };
+    // A media type declared without a schema takes any body of its type.
+    let Some(schema) = schema else {
+        return TokenStream::new();
+    };
     if !nameable(inner, generics) {
         return TokenStream::new();
     }
@@ -483,19 +494,24 @@ fn spec_responses(ctx: &Ctx<'_>) -> (TokenStream, String) {
             expect::put_str(&mut code, key);
             expect::put_str(&mut code, &media_text);
             match &json {
-                Some(schema) => {
+                Some(Some(schema)) => {
                     code.push(1);
                     code.extend(ctx.expecter.expect(schema));
+                }
+                Some(None) => {
+                    code.push(1);
+                    code.extend(expect::any());
                 }
                 None => code.push(0),
             }
             summary.push(match &json {
-                Some(schema) => {
+                Some(Some(schema)) => {
                     format!(
                         "{key} (JSON: {})",
                         signature::describe_schema(ctx.spec, schema)
                     )
                 }
+                Some(None) => format!("{key} (JSON: any value)"),
                 None if media.is_empty() => format!("{key} (no content)"),
                 None => format!("{key} ({media_text})"),
             });
@@ -508,7 +524,7 @@ fn spec_responses(ctx: &Ctx<'_>) -> (TokenStream, String) {
     )
 }
 
-/// Whether some response of the operation has JSON content with a schema.
+/// Whether some response of the operation has JSON content.
 fn declares_json(ctx: &Ctx<'_>) -> bool {
     let Some(responses_loc) = &ctx.op.responses else {
         return false;

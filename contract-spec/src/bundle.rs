@@ -371,6 +371,10 @@ impl<'a> Bundler<'a> {
                 values.push(Value::Null);
             }
         }
+        // `allOf: [{$ref: User}, {nullable: true}]`: Asana's way to make a reference nullable.
+        if crate::components::nullable_member(value) {
+            return json!({ "anyOf": [Value::Object(out), { "type": "null" }] });
+        }
         Value::Object(out)
     }
 }

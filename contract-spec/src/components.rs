@@ -334,6 +334,90 @@ fn is_schema_position(key: Option<&str>, parent_key: Option<&str>) -> bool {
     !in_named_map && (SCHEMA_KEYS.contains(&key) || SCHEMA_LISTS.contains(&key))
 }
 
+/// Keys that only annotate a schema, changing no value it admits (3.0's `nullable` aside).
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "example",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "default",
+    "externalDocs",
+    "$comment",
+    "xml",
+    "nullable",
+];
+
+/// Whether `schema` only annotates: every key is an annotation (`description`, `nullable`…)
+/// or an extension.
+pub fn annotation_only(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|map| {
+        map.keys()
+            .all(|k| k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str()))
+    })
+}
+
+/// For `allOf: [X, …]` whose other members only annotate (`[{$ref: User}, {nullable: true}]`,
+/// Asana's nullable reference, or `[{$ref}, {description}]`) and that adds nothing of its own
+/// beside: the index of `X`, which the schema is.
+pub fn single_member(schema: &Value) -> Option<usize> {
+    let map = schema.as_object()?;
+    let members = map.get("allOf")?.as_array()?;
+    let own_keys_annotate = map
+        .keys()
+        .all(|k| k == "allOf" || k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str()));
+    if !own_keys_annotate {
+        return None;
+    }
+    let mut carrying = members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !annotation_only(m));
+    match (carrying.next(), carrying.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
+}
+
+/// Whether `schema` admits null through an annotating `allOf` member (`{nullable: true}`).
+pub fn nullable_member(schema: &Value) -> bool {
+    single_member(schema).is_some()
+        && schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|members| {
+                members.iter().any(|m| {
+                    annotation_only(m) && m.get("nullable").and_then(Value::as_bool) == Some(true)
+                })
+            })
+}
+
+/// The `$ref` a schema is only another name for: `{$ref: Y}` (with annotations beside it) or
+/// an `allOf` of one such member; not when it admits null where its target may not.
+fn alias_ref(schema: &Value) -> Option<(&str, Option<usize>)> {
+    let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
+    if nullable || nullable_member(schema) {
+        return None;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let rest_annotates = schema.as_object().is_some_and(|m| {
+            m.keys()
+                .all(|k| k == "$ref" || k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str()))
+        });
+        return rest_annotates.then_some((reference, None));
+    }
+    let i = single_member(schema)?;
+    let member = schema.get("allOf")?.get(i)?;
+    let reference = member.get("$ref")?.as_str()?;
+    let member_annotates = member.as_object().is_some_and(|m| {
+        m.keys()
+            .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()))
+    });
+    member_annotates.then_some((reference, Some(i)))
+}
+
 /// Components derived in this process, by spec digest: the whole document's and its slices'
 /// checks share them.
 static DERIVED: OnceLock<Mutex<HashMap<u64, Arc<Components>>>> = OnceLock::new();
@@ -401,6 +485,38 @@ impl Spec {
         }
     }
 
+    /// The name a type bound to component `name` (at `loc`) is compared by: an alias component
+    /// (`StoryRequest: {$ref: StoryBase}`, or an `allOf` of that one member) is its target's
+    /// name, followed to the end of the chain, so that a type bound to either fits both.
+    pub fn canonical_component(&self, name: &str, loc: &Loc) -> String {
+        let mut name = name.to_string();
+        let mut at = loc.clone();
+        for _ in 0..MAX_HOPS {
+            let Some(schema) = self.doc.get(&at) else {
+                break;
+            };
+            let Some((reference, member)) = alias_ref(schema) else {
+                break;
+            };
+            let from = match member {
+                Some(i) => at.child("allOf").child(&i.to_string()),
+                None => at.clone(),
+            };
+            let Ok(target) = self.doc.resolve_ref(from.file, reference) else {
+                break;
+            };
+            let Some(next) = self.component_name(&target) else {
+                break;
+            };
+            if next == name {
+                break;
+            }
+            name = next;
+            at = target;
+        }
+        name
+    }
+
     /// Every component name, for suggestions: the root's and the other files'.
     pub fn component_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
@@ -438,6 +554,28 @@ mod tests {
             Some("a/b")
         );
         assert_eq!(file_schema_name(&loc("/allOf/0"), path), None);
+    }
+
+    #[test]
+    fn idioms_of_one_member() {
+        let j = |v: &str| serde_json::from_str::<Value>(v).unwrap();
+        let nullable_ref = j(r##"{"allOf": [{"$ref": "#/a"}, {"nullable": true}]}"##);
+        assert_eq!(single_member(&nullable_ref), Some(0));
+        assert!(nullable_member(&nullable_ref));
+        assert_eq!(alias_ref(&nullable_ref), None);
+        let described =
+            j(r##"{"description": "d", "allOf": [{"description": "e"}, {"$ref": "#/a"}]}"##);
+        assert_eq!(single_member(&described), Some(1));
+        assert!(!nullable_member(&described));
+        assert_eq!(alias_ref(&described), Some(("#/a", Some(1))));
+        assert_eq!(
+            alias_ref(&j(r##"{"$ref": "#/a", "description": "d"}"##)),
+            Some(("#/a", None))
+        );
+        let merged = j(r##"{"allOf": [{"$ref": "#/a"}, {"properties": {"x": {}}}]}"##);
+        assert_eq!(single_member(&merged), None);
+        let own = j(r##"{"type": "object", "allOf": [{"$ref": "#/a"}]}"##);
+        assert_eq!(single_member(&own), None);
     }
 
     #[test]

@@ -22,7 +22,10 @@ pub mod yaml;
 use std::path::Path;
 
 pub use cache::{load_cached, load_slice, parse_count, read_slice};
-pub use components::{Components, Lookup, root_component_loc, root_component_name};
+pub use components::{
+    Components, Lookup, annotation_only, nullable_member, root_component_loc, root_component_name,
+    single_member,
+};
 pub use document::{
     Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path,
 };

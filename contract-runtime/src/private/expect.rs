@@ -197,11 +197,7 @@ impl Expect {
                 pos: start,
                 len: end - start,
             }),
-            tag::ENUM => Node::Enum(Strs(List {
-                bytes: b,
-                pos: start,
-                end,
-            })),
+            tag::ENUM => Node::Enum(Strs::read(b, start, end)),
             tag::ARRAY => Node::Array(inner),
             tag::MAP => Node::Map(inner),
             tag::NULLABLE => Node::Nullable(inner),
@@ -256,30 +252,115 @@ struct List {
     end: usize,
 }
 
-/// A list of strings (enum values).
+/// The values of an enum node: their count, their hashes ([`str_hash`]) in ascending order,
+/// then the values themselves in the spec's order. Membership is a binary search over the
+/// hashes, so an enum of thousands of values is checked in a few steps a variant (a string
+/// comparison per pair would run into rustc's limit on long const evaluations).
 #[derive(Clone, Copy)]
-pub struct Strs(List);
+pub struct Strs {
+    list: List,
+    hashes: usize,
+    count: usize,
+}
 
 impl Strs {
+    /// The enum payload at `pos..end`.
+    const fn read(bytes: &'static [u8], pos: usize, end: usize) -> Strs {
+        let empty = Strs {
+            list: List {
+                bytes,
+                pos: end,
+                end,
+            },
+            hashes: end,
+            count: 0,
+        };
+        if pos + 4 > end {
+            return empty;
+        }
+        let count = bytes[pos] as usize
+            | (bytes[pos + 1] as usize) << 8
+            | (bytes[pos + 2] as usize) << 16
+            | (bytes[pos + 3] as usize) << 24;
+        let hashes = pos + 4;
+        if count > (end - hashes) / 8 {
+            return empty;
+        }
+        Strs {
+            list: List {
+                bytes,
+                pos: hashes + 8 * count,
+                end,
+            },
+            hashes,
+            count,
+        }
+    }
+
     pub const fn next(self) -> Option<(Str, Strs)> {
-        let l = self.0;
+        let l = self.list;
         if l.pos >= l.end {
             return None;
         }
         let (s, pos) = Str::read(l.bytes, l.pos, l.end);
-        Some((s, Strs(List { pos, ..l })))
+        Some((
+            s,
+            Strs {
+                list: List { pos, ..l },
+                ..self
+            },
+        ))
     }
 
+    /// How many values the enum has.
+    const fn len(self) -> usize {
+        self.count
+    }
+
+    const fn hash_at(self, i: usize) -> u64 {
+        let b = self.list.bytes;
+        let p = self.hashes + 8 * i;
+        u64::from_le_bytes([
+            b[p],
+            b[p + 1],
+            b[p + 2],
+            b[p + 3],
+            b[p + 4],
+            b[p + 5],
+            b[p + 6],
+            b[p + 7],
+        ])
+    }
+
+    /// Whether `s` is one of the values.
     const fn contains(self, s: &str) -> bool {
-        let mut it = self;
-        while let Some((v, rest)) = it.next() {
-            if v.eq(s) {
+        let wanted = str_hash(s.as_bytes());
+        let (mut low, mut high) = (0, self.count);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let h = self.hash_at(mid);
+            if h == wanted {
                 return true;
             }
-            it = rest;
+            if h < wanted {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
         }
         false
     }
+}
+
+/// FNV-1a of a string's bytes: how an enum node indexes its values (the macros hash alike).
+pub const fn str_hash(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash = (hash ^ bytes[i] as u64).wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
 }
 
 /// A list of nodes (`oneOf` alternatives).
@@ -910,8 +991,11 @@ const fn diff_enum<const CAP: usize>(
     variants: &[&str],
 ) -> Report<CAP> {
     let mut i = 0;
+    let mut found = 0;
     while i < variants.len() {
-        if !values.contains(variants[i]) {
+        if values.contains(variants[i]) {
+            found += 1;
+        } else {
             r = r
                 .line(at)
                 .push("the value `")
@@ -919,6 +1003,21 @@ const fn diff_enum<const CAP: usize>(
                 .push("` is not in the spec's enum");
         }
         i += 1;
+    }
+    if found >= values.len() {
+        return r;
+    }
+    // Which values lack a variant takes a comparison per pair: named one by one only where
+    // that stays small, counted otherwise.
+    if CAP == 0 || values.len() * variants.len() > ENUM_PAIRS_NAMED {
+        return r
+            .line(at)
+            .push_u16(if values.len() - found > u16::MAX as usize {
+                u16::MAX
+            } else {
+                (values.len() - found) as u16
+            })
+            .push(" of the spec's enum values have no variant");
     }
     let mut it = values;
     while let Some((value, rest)) = it.next() {
@@ -933,6 +1032,10 @@ const fn diff_enum<const CAP: usize>(
     }
     r
 }
+
+/// Above this many (value, variant) pairs, the values without a variant are counted rather
+/// than named.
+const ENUM_PAIRS_NAMED: usize = 100_000;
 
 /// Finds the field named `name`, looking through flattened fields.
 const fn find_field(fields: &[Field], name: Str) -> bool {
@@ -1504,25 +1607,24 @@ mod tests {
 
     // Encodings written out by hand, as the macros emit them.
     const INT64: &[u8] = &[tag::INTEGER, 5, 0, 0, 0, b'i', b'n', b't', b'6', b'4'];
-    const STATUS: &[u8] = &[
-        tag::ENUM,
-        12,
-        0,
-        0,
-        0,
-        4,
-        0,
-        b'o',
-        b'p',
-        b'e',
-        b'n',
-        4,
-        0,
-        b'd',
-        b'o',
-        b'n',
-        b'e',
-    ];
+    /// `enum: [open, done]`, as the macros encode it.
+    fn status() -> &'static [u8] {
+        enum_node(&["open", "done"])
+    }
+
+    fn enum_node(values: &[&str]) -> &'static [u8] {
+        let mut hashes: Vec<u64> = values.iter().map(|v| str_hash(v.as_bytes())).collect();
+        hashes.sort_unstable();
+        let mut payload = (values.len() as u32).to_le_bytes().to_vec();
+        for h in hashes {
+            payload.extend_from_slice(&h.to_le_bytes());
+        }
+        for v in values {
+            payload.extend_from_slice(&(v.len() as u16).to_le_bytes());
+            payload.extend_from_slice(v.as_bytes());
+        }
+        node(tag::ENUM, &payload).leak()
+    }
     /// `{ id: integer (int64), required; tag: string }`
     const PET: &[u8] = &[
         tag::OBJECT,
@@ -1574,7 +1676,7 @@ mod tests {
     #[test]
     fn decodes_nodes_and_lists() {
         assert!(matches!(Expect::new(INT64).node(), Node::Integer(f) if f.eq("int64")));
-        let Node::Enum(values) = Expect::new(STATUS).node() else {
+        let Node::Enum(values) = Expect::new(status()).node() else {
             panic!("not an enum")
         };
         assert!(values.contains("open") && values.contains("done") && !values.contains("o"));
@@ -1634,7 +1736,7 @@ mod tests {
         );
         const OPEN_DONE: Shape = Shape::Enum(&["open", "closed"]);
         assert_eq!(
-            value(&OPEN_DONE, None, STATUS),
+            value(&OPEN_DONE, None, status()),
             "h\n  - the value `closed` is not in the spec's enum\n  - the spec's enum value `done` has no variantf"
         );
     }
@@ -1673,17 +1775,45 @@ mod tests {
     }
 
     #[test]
+    fn large_enums_are_matched_by_hash() {
+        let names: Vec<String> = (0..5000).map(|i| format!("zone{i:04}")).collect();
+        let values: Vec<&str> = names.iter().map(String::as_str).collect();
+        let spec = enum_node(&values);
+        let variants: &'static [&'static str] = values
+            .iter()
+            .map(|v| &*v.to_string().leak())
+            .collect::<Vec<_>>()
+            .leak();
+        let all: &'static Shape = Box::leak(Box::new(Shape::Enum(variants)));
+        assert_eq!(value(all, None, spec), "");
+        // One variant misspelt: named, and the value it left without a variant counted.
+        let mut wrong = variants.to_vec();
+        wrong[17] = "zone-0017";
+        let wrong: &'static Shape = Box::leak(Box::new(Shape::Enum(wrong.leak())));
+        assert_eq!(
+            value(wrong, None, spec),
+            "h\n  - the value `zone-0017` is not in the spec's enum\n  - 1 of the spec's enum values have no variantf"
+        );
+        // Small enums name the value without a variant.
+        const OPEN: Shape = Shape::Enum(&["open"]);
+        assert_eq!(
+            value(&OPEN, None, status()),
+            "h\n  - the spec's enum value `done` has no variantf"
+        );
+    }
+
+    #[test]
     fn a_component_that_admits_null_admits_an_option() {
         const OPT_STR: Shape = Shape::Option(&STR);
         const OPT_NAMED: Shape = Shape::Option(&Shape::Named("Kind"));
-        let nullable = component("Kind", &node(tag::NULLABLE, STATUS));
+        let nullable = component("Kind", &node(tag::NULLABLE, status()));
         assert_eq!(value(&OPT_STR, None, nullable), "");
         assert_eq!(value(&STR, None, nullable), "");
         assert_eq!(value(&OPT_NAMED, None, nullable), "");
         // Under an outer `nullable` too (a property that may be absent).
         let twice: &'static [u8] = node(tag::NULLABLE, nullable).leak();
         assert_eq!(value(&OPT_STR, None, twice), "");
-        let plain = component("Kind", STATUS);
+        let plain = component("Kind", status());
         assert_eq!(value(&STR, None, plain), "");
         assert_eq!(
             value(&OPT_STR, None, plain),

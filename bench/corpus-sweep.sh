@@ -17,13 +17,14 @@ fi
 
 # Checks one spec's two crates and prints one line; fails if either crate is not as expected.
 sweep() {
-  local spec=$1 name dir summary handlers queries enums t0 log found_queries found_enums
+  local spec=$1 name dir summary handlers queries enums fields t0 log found_queries found_enums found_fields errors
   name=$(basename "$(dirname "$spec")")-$(basename "$spec" | sed 's/\.[a-z]*$//')
   dir=$OUT/sweep/$name
   summary=$("$GEN" gen "$spec" "$dir")
   handlers=$(awk '{print $1}' <<<"$summary")
   queries=$(sed -n 's/.*ours-mutated: \([0-9]*\) query structs.*/\1/p' <<<"$summary")
   enums=$(sed -n 's/.*query structs, \([0-9]*\) enums.*/\1/p' <<<"$summary")
+  fields=$(sed -n 's/.* enums, \([0-9]*\) fields.*/\1/p' <<<"$summary")
   # The workspace's versions of every dependency, rather than the newest the registry has.
   cp -n Cargo.lock "$dir/ours/Cargo.lock"
   cp -n Cargo.lock "$dir/ours-mutated/Cargo.lock"
@@ -36,13 +37,18 @@ sweep() {
   log=$(cd "$dir/ours-mutated" && cargo check -q --message-format short 2>&1 || true)
   found_queries=$(grep -c -- '- `not_in_the_spec` is not in the spec' <<<"$log" || true)
   found_enums=$(grep -c 'variant `NotInTheSpec` of .* is `not-in-the-spec` on the wire' <<<"$log" || true)
-  if [ "$found_queries" != "$queries" ] || [ "$found_enums" != "$enums" ]; then
-    printf '%-52s %4s handlers  FAILED: %s of %s query mistakes and %s of %s enum mistakes reported\n' \
-      "$name" "$handlers" "$found_queries" "$queries" "$found_enums" "$enums"
+  # A renamed field is reported once, at the field, where its struct is defined.
+  found_fields=$(grep -c '^src/lib.rs:.*has a field `[^`]*_renamed`, but component' <<<"$log" || true)
+  errors=$(grep -c '^[^ ]*: error' <<<"$log" || true)
+  if [ "$found_queries" != "$queries" ] || [ "$found_enums" != "$enums" ] \
+    || [ "$found_fields" != "$fields" ] || [ "$errors" != "$((queries + enums + fields))" ]; then
+    printf '%-52s %4s handlers  FAILED: %s of %s query, %s of %s enum, %s of %s field mistakes reported; %s errors\n' \
+      "$name" "$handlers" "$found_queries" "$queries" "$found_enums" "$enums" "$found_fields" "$fields" "$errors"
+    grep '^[^ ]*: error' <<<"$log" | grep -v -e 'not_in_the_spec' -e 'NotInTheSpec' -e '_renamed`' | head -10
     return 1
   fi
-  printf '%-52s %4s handlers  ok (mistakes: %3s queries, %3s enums reported)  %6.1fs\n' \
-    "$name" "$handlers" "$queries" "$enums" "$(echo "$(now) - $t0" | bc)"
+  printf '%-52s %4s handlers  ok (mistakes: %3s queries, %3s enums, %3s fields reported)  %6.1fs\n' \
+    "$name" "$handlers" "$queries" "$enums" "$fields" "$(echo "$(now) - $t0" | bc)"
 }
 
 # Checks the specs given one after another; fails if any fails, after checking them all.

@@ -313,21 +313,29 @@ fn generate(spec_path: &Path, out: &Path, first: Option<usize>) -> Result<(), St
         Types::of(&spec)
     };
     let spec_text = spec_path.display().to_string();
+    let ours_derives = "serde::Serialize, serde::Deserialize, contract_runtime::Schema";
+    let ours_attrs =
+        |component: &str| format!("#[schema(name = {component:?}, spec = {spec_text:?})]\n");
     let mut handlers = [
-        types.definitions(
-            &spec,
-            "serde::Serialize, serde::Deserialize, contract_runtime::Schema",
-            &|component| format!("#[schema(name = {component:?}, spec = {spec_text:?})]\n"),
-        ),
-        types.definitions(&spec, "serde::Serialize, serde::Deserialize", &|_| {
-            String::new()
-        }),
-        types.definitions(
-            &spec,
-            "serde::Serialize, serde::Deserialize, utoipa::ToSchema",
-            &|_| String::new(),
-        ),
+        types.definitions(&spec, ours_derives, &ours_attrs, false).0,
+        types
+            .definitions(
+                &spec,
+                "serde::Serialize, serde::Deserialize",
+                &|_| String::new(),
+                false,
+            )
+            .0,
+        types
+            .definitions(
+                &spec,
+                "serde::Serialize, serde::Deserialize, utoipa::ToSchema",
+                &|_| String::new(),
+                false,
+            )
+            .0,
     ];
+    let (renamed_types, mutated_fields) = types.definitions(&spec, ours_derives, &ours_attrs, true);
     // Handlers live in modules of `PER_MODULE`, in operation order (which groups them by
     // path, as services group them by resource): one file of hundreds of handlers would make
     // every edit re-check the rest of that file (see `bench/compile.sh`).
@@ -432,7 +440,8 @@ serde = { version = "1", features = ["derive"] }"#;
         )
     };
     let (mut mutated_queries, mut mutated_enums) = (0, 0);
-    let mutated_types = mutate(&handlers[0], &mut mutated_queries, &mut mutated_enums);
+    let mut mutated_types = mutate(&renamed_types, &mut mutated_queries, &mut mutated_enums);
+    mutated_types.push_str(&declarations);
     let mutated: Vec<String> = modules[0]
         .iter()
         .map(|text| mutate(text, &mut mutated_queries, &mut mutated_enums))
@@ -482,13 +491,14 @@ serde = { version = "1", features = ["derive"] }"#;
         std::fs::write(dir.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
     }
     println!(
-        "{} handlers ({} operations, {} with problems of their own; ours-mutated: {mutated_queries} query structs, {mutated_enums} enums)",
+        "{} handlers ({} operations, {} with problems of their own; ours-mutated: {mutated_queries} query structs, {mutated_enums} enums, {mutated_fields} fields; {} component types)",
         ops.len(),
         spec.operations.len(),
         spec.operations
             .iter()
             .filter(|op| !op.problems.is_empty())
-            .count()
+            .count(),
+        types.len()
     );
     Ok(())
 }

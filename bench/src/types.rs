@@ -9,13 +9,13 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
-use contract_spec::{FileId, Loc, Spec};
+use contract_spec::{Loc, Lookup, Spec};
 use serde_json::Value;
 
 /// The generated structs, by component name.
 pub struct Types {
-    /// Component name -> Rust type name.
-    names: BTreeMap<String, String>,
+    /// Component name -> Rust type name and where the component's schema is.
+    names: BTreeMap<String, (String, Loc)>,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -25,22 +25,6 @@ const KEYWORDS: &[&str] = &[
     "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
     "use", "virtual", "where", "while", "yield", "abstract", "become",
 ];
-
-fn component_loc(name: &str) -> Loc {
-    Loc::root(FileId(0))
-        .child("components")
-        .child("schemas")
-        .child(name)
-}
-
-/// `#/components/schemas/NAME` of the root file → `NAME`.
-fn component_of(loc: &Loc) -> Option<String> {
-    if loc.file != FileId(0) {
-        return None;
-    }
-    let rest = loc.pointer.strip_prefix("/components/schemas/")?;
-    (!rest.contains('/')).then(|| contract_spec::pointer::decode(rest))
-}
 
 fn is_plain_object(schema: &Value) -> bool {
     let Some(Value::Object(props)) = schema.get("properties") else {
@@ -142,24 +126,37 @@ impl Types {
         }
     }
 
-    /// The components that are plain objects.
+    /// The components that are plain objects or string enums: the root's
+    /// `components.schemas` and the schemas other files hold (named by file or fragment).
     pub fn of(spec: &Spec) -> Types {
         let mut names = BTreeMap::new();
         let mut taken = HashSet::new();
-        let schemas_loc = Loc::root(FileId(0)).child("components").child("schemas");
-        if let Some(Value::Object(schemas)) = spec.doc.get(&schemas_loc) {
-            for (component, schema) in schemas {
-                let schema = spec
-                    .doc
-                    .deref(&component_loc(component))
-                    .map(|(_, v)| v)
-                    .unwrap_or(schema);
-                if is_plain_object(schema) || string_enum(schema).is_some() {
-                    names.insert(component.clone(), type_name(component, &mut taken));
-                }
+        let mut components: Vec<String> = spec
+            .doc
+            .root()
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        components.extend(spec.components().file_names().map(str::to_string));
+        for component in components {
+            let Lookup::Found(loc) = spec.component(&component) else {
+                continue;
+            };
+            let Ok((_, schema)) = spec.doc.deref(&loc) else {
+                continue;
+            };
+            if is_plain_object(schema) || string_enum(schema).is_some() {
+                let name = type_name(&component, &mut taken);
+                names.insert(component, (name, loc));
             }
         }
         Types { names }
+    }
+
+    /// How many component types there are.
+    pub fn len(&self) -> usize {
+        self.names.len()
     }
 
     /// The Rust type bound to the schema at `loc`, when it is a generated component.
@@ -167,7 +164,9 @@ impl Types {
         let value = spec.doc.get(loc)?;
         let reference = value.get("$ref")?.as_str()?;
         let target = spec.doc.resolve_ref(loc.file, reference).ok()?;
-        self.names.get(&component_of(&target)?).map(String::as_str)
+        self.names
+            .get(&spec.component_name(&target)?)
+            .map(|(name, _)| name.as_str())
     }
 
     /// The Rust type of a property or an array item.
@@ -261,17 +260,20 @@ impl Types {
     }
 
     /// The struct definitions; `derives` are the derive paths of the variant, `attrs` a
-    /// container attribute per type (given the component name), if any.
+    /// container attribute per type (given the component name), if any. With `mutate`, each
+    /// struct that has an optional property and admits no other has that property's field
+    /// renamed (`<name>_renamed` on the wire): one mistake a struct, counted in the second value.
     pub fn definitions(
         &self,
         spec: &Spec,
         derives: &str,
         attrs: &dyn Fn(&str) -> String,
-    ) -> String {
+        mutate: bool,
+    ) -> (String, usize) {
         let mut out = String::new();
-        for (component, name) in &self.names {
-            let loc = component_loc(component);
-            let Ok((loc, schema)) = spec.doc.deref(&loc) else {
+        let mut mutated = 0;
+        for (component, (name, loc)) in &self.names {
+            let Ok((loc, schema)) = spec.doc.deref(loc) else {
                 continue;
             };
             if let Some(values) = string_enum(schema) {
@@ -291,6 +293,18 @@ impl Types {
                 .and_then(Value::as_array)
                 .map(|r| r.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
+            let closed = matches!(
+                schema.get("additionalProperties"),
+                None | Some(Value::Bool(false))
+            );
+            let mut rename = None;
+            if mutate && closed {
+                rename = schema
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .and_then(|props| props.keys().find(|p| !required.contains(&p.as_str())))
+                    .cloned();
+            }
             let _ = writeln!(
                 out,
                 "#[derive({derives})]\n{}pub struct {name} {{",
@@ -307,10 +321,18 @@ impl Types {
                         .unwrap_or_default();
                     let own = spec.doc.get(&prop_loc).cloned().unwrap_or_default();
                     let is_required = required.contains(&property.as_str());
-                    let may_be_null = nullable(&own) || nullable(&resolved);
+                    let may_be_null = nullable(&own)
+                        || nullable(&resolved)
+                        || contract_spec::nullable_member(&own);
                     let ty = self.rust_type(spec, &prop_loc, true, 0);
                     let field = field_name(property, &mut taken);
-                    let _ = writeln!(out, "    #[serde(rename = {property:?})]");
+                    let wire = if rename.as_ref() == Some(property) {
+                        mutated += 1;
+                        format!("{property}_renamed")
+                    } else {
+                        property.clone()
+                    };
+                    let _ = writeln!(out, "    #[serde(rename = {wire:?})]");
                     if !is_required {
                         let _ = writeln!(
                             out,
@@ -327,6 +349,6 @@ impl Types {
             }
             out.push_str("}\n\n");
         }
-        out
+        (out, mutated)
     }
 }

@@ -688,6 +688,23 @@ fn check_component(
             if expect::trivially_fits(ty, &expect) {
                 continue;
             }
+            if let Some(expected) = expect::scalar_mismatch(ty, &expect) {
+                let rust = signature::rust_type(spec, prop_loc);
+                let rust = if is_option(ty) {
+                    format!("Option<{rust}>")
+                } else {
+                    rust
+                };
+                errors.on(
+                    ty,
+                    format!(
+                        "field `{field_ident}` of `{ident}` is `{}`, but property `{}` of component `{component}` is {expected}\nspec: {prop_place}\nhelp: use `{rust}`",
+                        quote!(#ty).to_string().replace(' ', ""),
+                        prop.name
+                    ),
+                );
+                continue;
+            }
             let header = format!(
                 "field `{field_ident}` of `{ident}` does not match property `{}` of component `{component}`:",
                 prop.name

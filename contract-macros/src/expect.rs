@@ -693,6 +693,93 @@ pub fn trivially_fits(ty: &syn::Type, code: &[u8]) -> bool {
     }
 }
 
+/// What the spec expects, when `ty` is a std scalar (`String`, `bool`, an integer or a float,
+/// or an `Option` of one where the spec admits null) that cannot hold it: decided from the
+/// tokens and the spec alone, so that the macro reports it directly (rust-analyzer shows it as
+/// you type) rather than through const evaluation. It agrees with the const check: for these
+/// types [`trivially_fits`] decides exactly what the const check would.
+pub fn scalar_mismatch(ty: &syn::Type, code: &[u8]) -> Option<String> {
+    let (mut tag, mut payload) = split_node(code)?;
+    let mut ty = ty;
+    if let Some(inner) = std_arg(ty, "Option") {
+        if tag != tag::NULLABLE {
+            return None;
+        }
+        ty = inner;
+        (tag, payload) = split_node(payload)?;
+    }
+    let name = std_scalar(ty)?;
+    // Nullability aside, and a scalar component's own schema (a std scalar binds to none).
+    loop {
+        match tag {
+            tag::NULLABLE => (tag, payload) = split_node(payload)?,
+            tag::COMPONENT => {
+                let len = u16::from_le_bytes(payload.get(..2)?.try_into().ok()?) as usize;
+                (tag, payload) = split_node(payload.get(2 + len..)?)?;
+            }
+            _ => break,
+        }
+    }
+    let format = || {
+        std::str::from_utf8(payload)
+            .ok()
+            .filter(|f| !f.is_empty())
+            .map_or_else(String::new, |f| format!(" ({f})"))
+    };
+    let expected = match tag {
+        tag::INTEGER => format!("`integer`{}", format()),
+        tag::NUMBER => format!("`number`{}", format()),
+        tag::STRING => format!("`string`{}", format()),
+        tag::BOOL => "`boolean`".to_string(),
+        tag::ENUM => "a string `enum`".to_string(),
+        _ => return None,
+    };
+    let node = node(tag, payload);
+    (!trivially_fits(&syn::parse_str(name).ok()?, &node)).then_some(expected)
+}
+
+/// `T` of `NAME<T>`, for a std type `NAME`.
+fn std_arg<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(tp) = ty else { return None };
+    let last = tp.path.segments.last()?;
+    if tp.qself.is_some() || last.ident != name || !is_std_path(&tp.path) {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0] {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `String`, `std::string::String`, …: a path of one segment or from `std`, `core`, `alloc`.
+fn is_std_path(path: &syn::Path) -> bool {
+    path.segments.len() == 1
+        || matches!(
+            path.segments
+                .first()
+                .map(|s| s.ident.to_string())
+                .as_deref(),
+            Some("std" | "core" | "alloc")
+        )
+}
+
+/// The name of a std scalar type (`String`, `bool`, `i8` to `u64`, `f32`, `f64`).
+fn std_scalar(ty: &syn::Type) -> Option<&'static str> {
+    let syn::Type::Path(tp) = ty else { return None };
+    let last = tp.path.segments.last()?;
+    if tp.qself.is_some() || !last.arguments.is_none() || !is_std_path(&tp.path) {
+        return None;
+    }
+    const SCALARS: &[&str] = &[
+        "String", "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64",
+    ];
+    let name = last.ident.to_string();
+    SCALARS.iter().find(|s| **s == name).copied()
+}
+
 /// Whether `ty` passes the check against every node that admits null, whatever it holds
 /// (`serde_json::Value`, `Option<serde_json::Value>`): its expectation need not be built, and
 /// on specs like Stripe's (expandable fields written as `anyOf` of an id and a whole object)
@@ -728,6 +815,52 @@ pub fn is_json_value(ty: &syn::Type) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn std_scalars_are_decided_from_the_tokens() {
+        let ty = |s: &str| syn::parse_str::<syn::Type>(s).unwrap();
+        let int64 = node(tag::INTEGER, b"int64");
+        let int32 = node(tag::INTEGER, b"int32");
+        let string = node(tag::STRING, b"uuid");
+        assert_eq!(
+            scalar_mismatch(&ty("String"), &int64).as_deref(),
+            Some("`integer` (int64)")
+        );
+        assert_eq!(
+            scalar_mismatch(&ty("std::string::String"), &nullable(&int64)).as_deref(),
+            Some("`integer` (int64)")
+        );
+        assert_eq!(
+            scalar_mismatch(&ty("u64"), &int32).as_deref(),
+            Some("`integer` (int32)")
+        );
+        assert_eq!(scalar_mismatch(&ty("i32"), &int64), None, "narrower fits");
+        assert_eq!(scalar_mismatch(&ty("String"), &string), None);
+        assert_eq!(
+            scalar_mismatch(&ty("bool"), &enum_node(["a", "b"])).as_deref(),
+            Some("a string `enum`")
+        );
+        // A scalar component's own schema is what a std scalar is compared with.
+        let mut component = Vec::new();
+        put_str(&mut component, "Id");
+        component.extend(int64.clone());
+        let component = node(tag::COMPONENT, &component);
+        assert_eq!(
+            scalar_mismatch(&ty("String"), &component).as_deref(),
+            Some("`integer` (int64)")
+        );
+        // Left to the const check: an `Option` where null is not allowed, a user's type, any
+        // value, an object.
+        assert_eq!(scalar_mismatch(&ty("Option<String>"), &int64), None);
+        assert_eq!(scalar_mismatch(&ty("crate::String"), &int64), None);
+        assert_eq!(scalar_mismatch(&ty("String"), &any()), None);
+        assert_eq!(scalar_mismatch(&ty("String"), &object([], false)), None);
+        assert_eq!(
+            scalar_mismatch(&ty("Option<f32>"), &nullable(&node(tag::NUMBER, b"double")))
+                .as_deref(),
+            Some("`number` (double)")
+        );
+    }
 
     #[test]
     fn encodes_nodes_with_their_payload_length() {

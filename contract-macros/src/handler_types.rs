@@ -92,7 +92,7 @@ struct Ctx<'a> {
     /// The handler as the spec would have it, for the messages that suggest it.
     sketch: std::cell::OnceCell<String>,
     /// The operation's responses (encoded) and their summary, built on first use.
-    responses: std::cell::OnceCell<(TokenStream, String)>,
+    responses: std::cell::OnceCell<TokenStream>,
 }
 
 /// Whether a type can be named from a const item next to the fn (no fn generics, no named
@@ -190,7 +190,7 @@ pub fn check(
             }
         } else if let Some(inner) = extractor_arg(ty, "Path") {
             if check_path && nameable(inner, &generics) {
-                out.extend(check_path_types(&ctx, inner));
+                out.extend(check_path_types(&ctx, inner, errors));
             }
         } else if BODY_EXTRACTORS.contains(&kind.as_str()) {
             body = Some((ty, kind));
@@ -282,7 +282,7 @@ fn check_query(ctx: &Ctx<'_>, inner: &syn::Type) -> TokenStream {
     )
 }
 
-fn check_path_types<'a>(ctx: &Ctx<'a>, inner: &syn::Type) -> TokenStream {
+fn check_path_types<'a>(ctx: &Ctx<'a>, inner: &syn::Type, errors: &mut Errors) -> TokenStream {
     let template = &ctx.op.template_params;
     let prop = |name: &'a str| {
         let param = ctx.op.path_params().find(|p| p.name == name);
@@ -305,6 +305,13 @@ fn check_path_types<'a>(ctx: &Ctx<'a>, inner: &syn::Type) -> TokenStream {
                 if expect::trivially_fits(elem, &code) {
                     continue;
                 }
+                if let Some(expected) = expect::scalar_mismatch(elem, &code) {
+                    errors.on(
+                        elem,
+                        scalar_path_message(ctx, name, elem, &expected, &footer),
+                    );
+                    continue;
+                }
                 let params = expect::tokens(&expect::object([(name, required, code)], false));
                 let header = format!(
                     "path parameter `{name}` of {} does not match `{}`:",
@@ -324,10 +331,17 @@ fn check_path_types<'a>(ctx: &Ctx<'a>, inner: &syn::Type) -> TokenStream {
         _ if template.is_empty() => TokenStream::new(),
         _ => {
             let props: Vec<_> = template.iter().map(|n| prop(n.as_str())).collect();
-            if let [(_, _, code)] = props.as_slice()
-                && expect::trivially_fits(inner, code)
-            {
-                return TokenStream::new();
+            if let [(name, _, code)] = props.as_slice() {
+                if expect::trivially_fits(inner, code) {
+                    return TokenStream::new();
+                }
+                if let Some(expected) = expect::scalar_mismatch(inner, code) {
+                    errors.on(
+                        inner,
+                        scalar_path_message(ctx, name, inner, &expected, &footer),
+                    );
+                    return TokenStream::new();
+                }
             }
             let params = expect::tokens(&expect::object(props, false));
             let header = format!(
@@ -343,6 +357,21 @@ fn check_path_types<'a>(ctx: &Ctx<'a>, inner: &syn::Type) -> TokenStream {
             )
         }
     }
+}
+
+/// A std scalar that cannot hold a path parameter: the macro's own error.
+fn scalar_path_message(
+    ctx: &Ctx<'_>,
+    name: &str,
+    ty: &syn::Type,
+    expected: &str,
+    footer: &str,
+) -> String {
+    format!(
+        "path parameter `{name}` of {} is {expected}, which `{}` cannot hold{footer}",
+        ctx.op.label(),
+        tokens_text(ty)
+    )
 }
 
 fn is_json_media(media: &str) -> bool {
@@ -478,10 +507,14 @@ fn check_body(
     )
 }
 
-/// The operation's responses, encoded for `SpecResponses`, and a summary for messages.
-fn spec_responses(ctx: &Ctx<'_>) -> (TokenStream, String) {
+/// Longest description of a response's body in a help line: longer ones are cut (a help
+/// line says what one failing response expects, in a line).
+const HELP_BODY_LEN: usize = 160;
+
+/// The operation's responses, encoded for `SpecResponses`: each with its key, media types,
+/// what a help line says of its body, and its JSON schema.
+fn spec_responses(ctx: &Ctx<'_>) -> TokenStream {
     let mut code = Vec::new();
-    let mut summary = Vec::new();
     if let Some(responses_loc) = &ctx.op.responses
         && let Some(Value::Object(map)) = ctx.spec.doc.get(responses_loc)
     {
@@ -491,8 +524,18 @@ fn spec_responses(ctx: &Ctx<'_>) -> (TokenStream, String) {
             }
             let (media, json, _) = content(ctx.spec, &responses_loc.child(key));
             let media_text = media.join(", ");
+            let help = match &json {
+                Some(Some(schema)) => {
+                    let body = signature::describe_schema(ctx.spec, schema);
+                    format!("a JSON body: {}", cut(&body, HELP_BODY_LEN))
+                }
+                Some(None) => "a JSON body (any value)".to_string(),
+                None if media.is_empty() => "no body".to_string(),
+                None => cut(&media_text, HELP_BODY_LEN),
+            };
             expect::put_str(&mut code, key);
             expect::put_str(&mut code, &media_text);
+            expect::put_str(&mut code, &help);
             match &json {
                 Some(Some(schema)) => {
                     code.push(1);
@@ -504,24 +547,22 @@ fn spec_responses(ctx: &Ctx<'_>) -> (TokenStream, String) {
                 }
                 None => code.push(0),
             }
-            summary.push(match &json {
-                Some(Some(schema)) => {
-                    format!(
-                        "{key} (JSON: {})",
-                        signature::describe_schema(ctx.spec, schema)
-                    )
-                }
-                Some(None) => format!("{key} (JSON: any value)"),
-                None if media.is_empty() => format!("{key} (no content)"),
-                None => format!("{key} ({media_text})"),
-            });
         }
     }
     let lit = syn::LitByteStr::new(&code, proc_macro2::Span::call_site());
-    (
-        quote!(::contract_runtime::__private::SpecResponses::new(#lit)),
-        summary.join(", "),
-    )
+    quote!(::contract_runtime::__private::SpecResponses::new(#lit))
+}
+
+/// `text`, cut at a character boundary with `…` past `max` bytes.
+fn cut(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
 }
 
 /// Whether some response of the operation has JSON content.
@@ -615,7 +656,7 @@ fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStr
     {
         return TokenStream::new();
     }
-    let (responses, summary) = ctx.responses.get_or_init(|| spec_responses(ctx)).clone();
+    let responses = ctx.responses.get_or_init(|| spec_responses(ctx)).clone();
     let header = format!(
         "the responses of `{}` do not match {}:",
         tokens_text(ret),
@@ -625,7 +666,8 @@ fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStr
         || ctx.place().to_string(),
         |l| ctx.spec.doc.place(l).to_string(),
     );
-    let footer = format!("\nspec: {place}\nhelp: the operation declares {summary}");
+    // The help line, what the failing status expects, is written by the check.
+    let footer = format!("\nspec: {place}");
     match check {
         ReturnCheck::Json(inner, status) => const_check(
             ret,

@@ -934,12 +934,7 @@ const fn items_differ<const CAP: usize>(
     what: &str,
 ) -> Report<CAP> {
     // A scalar item is said in full by the line (`array of `string``); a struct is not.
-    if CAP == 0
-        || !matches!(
-            item_shape,
-            Shape::Object(_) | Shape::Array(_) | Shape::Map(_)
-        )
-    {
+    if CAP == 0 || !holds_struct(item_shape) {
         return mismatch(r, at, shape, expect);
     }
     let sub = diff(Report::<REPORT_CAP>::EMPTY, "", item_shape, item);
@@ -951,6 +946,17 @@ const fn items_differ<const CAP: usize>(
         .push(what)
         .push(":")
         .push_nested(sub.as_str())
+}
+
+/// Whether `shape` is an unbound struct, or a list, map or `Option` of one: what a comparison
+/// field by field can say more of than the line that names both sides (anything else would
+/// repeat that line).
+const fn holds_struct(shape: &Shape) -> bool {
+    match shape {
+        Shape::Object(_) => true,
+        Shape::Array(s) | Shape::Map(s) | Shape::Option(s) => holds_struct(s),
+        _ => false,
+    }
 }
 
 /// The mismatches against the alternative that fits best (fewest mismatches).
@@ -1175,7 +1181,7 @@ const fn diff_field_list<const CAP: usize>(
             r = describe_shape(r.push(", found "), value);
             // An unbound struct (or a list or map of one) is compared field by field: say
             // which, where the line above only names the two sides.
-            if CAP > 0 && matches!(value, Shape::Object(_) | Shape::Array(_) | Shape::Map(_)) {
+            if CAP > 0 && holds_struct(value) {
                 let sub = diff(Report::<REPORT_CAP>::EMPTY, "", value, expect);
                 if sub.count > 0 {
                     r = r.push(":").push_nested(sub.as_str());
@@ -1311,10 +1317,12 @@ pub struct SpecResponse {
     pub json: Option<Expect>,
     /// Its media types, for messages (empty when it has no content).
     pub media: Str,
+    /// What it sends, in the words of a help line (`a JSON body: `Pet``).
+    pub help: Str,
 }
 
-/// An operation's responses, encoded like [`Expect`]: per response its key and media types
-/// (strings), a byte (1: a JSON schema follows) and the schema's node.
+/// An operation's responses, encoded like [`Expect`]: per response its key, media types and
+/// help text (strings), a byte (1: a JSON schema follows) and the schema's node.
 #[derive(Debug, Clone, Copy)]
 pub struct SpecResponses {
     bytes: &'static [u8],
@@ -1334,6 +1342,7 @@ impl SpecResponses {
         }
         let (key, pos) = Str::read(b, self.pos, b.len());
         let (media, pos) = Str::read(b, pos, b.len());
+        let (help, pos) = Str::read(b, pos, b.len());
         if pos >= b.len() {
             return None;
         }
@@ -1347,7 +1356,12 @@ impl SpecResponses {
             (None, pos + 1)
         };
         Some((
-            SpecResponse { key, json, media },
+            SpecResponse {
+                key,
+                json,
+                media,
+                help,
+            },
             SpecResponses {
                 bytes: b,
                 pos: next,
@@ -1416,6 +1430,9 @@ pub const fn diff_responses<const CAP: usize>(
 ) -> Report<CAP> {
     use crate::responses::Body;
     let mut r = Report::EMPTY;
+    // What each failing declared response expects, for the help line.
+    let mut help = Report::<CAP>::EMPTY;
+    let mut undeclared = false;
     let (mut list, mut i) = (0, 0);
     while list < lists.len() {
         let variants = lists[list];
@@ -1446,6 +1463,18 @@ pub const fn diff_responses<const CAP: usize>(
                         responses,
                     )
                     .push(")");
+                    let mut it = responses;
+                    while let Some((response, rest)) = it.next() {
+                        if CAP > 0 && response.json.is_some() {
+                            let lead = if help.len == 0 { "\nhelp: " } else { "; " };
+                            help = help
+                                .push(lead)
+                                .push_str(response.key)
+                                .push(" sends ")
+                                .push_str(response.help);
+                        }
+                        it = rest;
+                    }
                 }
             }
             continue;
@@ -1459,8 +1488,10 @@ pub const fn diff_responses<const CAP: usize>(
                 .push_u16(v.status)
                 .push(", which the operation does not declare (declared: ");
             r = declared(r, responses).push(")");
+            undeclared = true;
             continue;
         };
+        let before = r.count;
         match (v.body, spec.json) {
             (Body::Json(shape, fields), Some(expect))
                 if diff_value::<0>(shape, fields, expect, "", "").count != 0 =>
@@ -1505,8 +1536,19 @@ pub const fn diff_responses<const CAP: usize>(
             }
             _ => {}
         }
+        if CAP > 0 && r.count > before {
+            let lead = if help.len == 0 { "\nhelp: " } else { "; " };
+            help = help
+                .push(lead)
+                .push_str(spec.key)
+                .push(" sends ")
+                .push_str(spec.help);
+        }
     }
-    r.finish(header, footer)
+    if CAP > 0 && undeclared && help.len == 0 {
+        help = help.push("\nhelp: answer with a declared status, or declare this one in the spec");
+    }
+    r.finish(header, footer).push(help.as_str())
 }
 
 // The checks the macros emit: each is the whole initializer of a `const _: () = …;` item.
@@ -1910,9 +1952,13 @@ mod tests {
         // 200 with an int64 body, 4XX without content.
         let mut bytes = vec![3, 0, b'2', b'0', b'0', 16, 0];
         bytes.extend_from_slice(b"application/json");
+        bytes.extend_from_slice(&[6, 0]);
+        bytes.extend_from_slice(b"an i64");
         bytes.push(1);
         bytes.extend_from_slice(INT64);
-        bytes.extend_from_slice(&[3, 0, b'4', b'X', b'X', 0, 0, 0]);
+        bytes.extend_from_slice(&[3, 0, b'4', b'X', b'X', 0, 0, 7, 0]);
+        bytes.extend_from_slice(b"no body");
+        bytes.push(0);
         let responses = SpecResponses::new(Vec::leak(bytes));
         assert!(find_response(responses, 200).is_some_and(|r| r.json.is_some()));
         assert!(find_response(responses, 404).is_some_and(|r| r.key.eq("4XX")));
@@ -1928,5 +1974,28 @@ mod tests {
             "",
         );
         assert!(report.is_empty(), "{}", report.as_str());
+        // A failing response's help line says what that status sends, and only that.
+        const STR_SHAPE: Shape = Shape::Str { format: "" };
+        let report = diff_responses::<REPORT_CAP>(
+            &[&[
+                crate::responses::ResponseVariant {
+                    name: "Found",
+                    status: 200,
+                    body: crate::responses::Body::Json(&STR_SHAPE, None),
+                },
+                crate::responses::ResponseVariant {
+                    name: "Missing",
+                    status: 404,
+                    body: crate::responses::Body::Empty,
+                },
+            ]],
+            responses,
+            "h",
+            "\nspec: s",
+        );
+        assert_eq!(
+            report.as_str(),
+            "h\n  - `Found` (200) does not fit the declared body:\n      - expected `integer` (int64), found `string`\nspec: s\nhelp: 200 sends an i64"
+        );
     }
 }

@@ -111,7 +111,8 @@ fn field_name(property: &str, taken: &mut HashSet<String>) -> String {
 }
 
 fn nullable(schema: &Value) -> bool {
-    schema.get("nullable").and_then(Value::as_bool) == Some(true)
+    contract_spec::nullable_member(schema)
+        || schema.get("nullable").and_then(Value::as_bool) == Some(true)
         || match schema.get("type") {
             Some(Value::Array(ts)) => ts.iter().any(|t| t == "null"),
             _ => false,
@@ -181,6 +182,16 @@ impl Types {
         let Ok((loc, schema)) = spec.doc.deref(loc) else {
             return "serde_json::Value".into();
         };
+        // `allOf: [{$ref: X}, {nullable: true}]` and the like: the one member that carries the
+        // schema (the caller makes it an `Option` where a member says `nullable`).
+        if let Some(i) = contract_spec::single_member(schema) {
+            return self.rust_type(
+                spec,
+                &loc.child("allOf").child(&i.to_string()),
+                boxed,
+                depth,
+            );
+        }
         if ["allOf", "oneOf", "anyOf"]
             .iter()
             .any(|k| schema.get(*k).is_some())
@@ -321,9 +332,7 @@ impl Types {
                         .unwrap_or_default();
                     let own = spec.doc.get(&prop_loc).cloned().unwrap_or_default();
                     let is_required = required.contains(&property.as_str());
-                    let may_be_null = nullable(&own)
-                        || nullable(&resolved)
-                        || contract_spec::nullable_member(&own);
+                    let may_be_null = nullable(&own) || nullable(&resolved);
                     let ty = self.rust_type(spec, &prop_loc, true, 0);
                     let field = field_name(property, &mut taken);
                     let wire = if rename.as_ref() == Some(property) {

@@ -92,6 +92,15 @@ pub fn rust_type(spec: &Spec, loc: &contract_spec::Loc) -> String {
     let Ok((loc, schema)) = spec.doc.deref(loc) else {
         return "serde_json::Value".into();
     };
+    // `allOf: [{$ref: User}, {nullable: true}]`: the one member that carries the schema.
+    if let Some(i) = contract_spec::single_member(schema) {
+        let member = rust_type(spec, &loc.child("allOf").child(&i.to_string()));
+        return if contract_spec::nullable_member(schema) {
+            format!("Option<{member}>")
+        } else {
+            member
+        };
+    }
     let is = |t: &str| match schema.get("type") {
         Some(Value::String(s)) => s == t,
         Some(Value::Array(ts)) => ts.iter().any(|x| x == t),

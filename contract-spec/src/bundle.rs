@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use serde_json::{Map, Value, json};
 
 use crate::Spec;
-use crate::document::{FileId, Loc, Version};
+use crate::document::{Loc, Version};
 use crate::model::ParamIn;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -188,11 +188,10 @@ impl<'a> Bundler<'a> {
         if let Some(k) = self.keys.get(&(target.clone(), dir)) {
             return k.clone();
         }
-        let base = match target.pointer.strip_prefix("/components/schemas/") {
-            Some(name) if target.file == FileId(0) && !name.contains('/') => {
-                crate::pointer::decode(name)
-            }
-            _ => format!("f{}{}", target.file.0, target.pointer),
+        // Components by their names, those of split specs included (see `components`).
+        let base = match self.spec.component_name(target) {
+            Some(name) => name,
+            None => format!("f{}{}", target.file.0, target.pointer),
         };
         let mut key: String = base
             .chars()

@@ -953,7 +953,9 @@ const fn items_differ<const CAP: usize>(
 /// repeat that line).
 const fn holds_struct(shape: &Shape) -> bool {
     match shape {
-        Shape::Object(_) => true,
+        // An enum with data: its variants against the alternatives, which name a serde tag
+        // that differs from the discriminator.
+        Shape::Object(_) | Shape::OneOf(_) => true,
         Shape::Array(s) | Shape::Map(s) | Shape::Option(s) => holds_struct(s),
         _ => false,
     }
@@ -1007,41 +1009,122 @@ const fn diff_enum<const CAP: usize>(
                 .push("the value `")
                 .push(variants[i])
                 .push("` is not in the spec's enum");
+            if CAP > 0 && values.len() <= ENUM_NEAREST_VALUES {
+                let near = nearest_value(variants[i], values);
+                if !near.is_empty() {
+                    r = r.push(" (did you mean `").push_str(near).push("`?)");
+                }
+            }
         }
         i += 1;
     }
     if found >= values.len() {
         return r;
     }
-    // Which values lack a variant takes a comparison per pair: named one by one only where
-    // that stays small, counted otherwise.
-    if CAP == 0 || values.len() * variants.len() > ENUM_PAIRS_NAMED {
-        return r
+    let missing = values.len() - found;
+    // Which values lack a variant takes a comparison per pair: named, a few, only where that
+    // stays small; counted otherwise.
+    let mut named = 0;
+    if CAP > 0 && values.len() * variants.len() <= ENUM_PAIRS_NAMED {
+        let mut it = values;
+        while let Some((value, rest)) = it.next() {
+            if named == ENUM_VALUES_NAMED {
+                break;
+            }
+            if !contains(variants, value) {
+                r = r
+                    .line(at)
+                    .push("the spec's enum value `")
+                    .push_str(value)
+                    .push("` has no variant");
+                named += 1;
+            }
+            it = rest;
+        }
+    }
+    if named < missing {
+        let rest = missing - named;
+        r = r
             .line(at)
-            .push_u16(if values.len() - found > u16::MAX as usize {
+            .push(if named > 0 { "and " } else { "" })
+            .push_u16(if rest > u16::MAX as usize {
                 u16::MAX
             } else {
-                (values.len() - found) as u16
+                rest as u16
             })
+            .push(if named > 0 { " more" } else { "" })
             .push(" of the spec's enum values have no variant");
     }
+    r
+}
+
+/// The value of `values` nearest to `wanted` in edits (within half its length, as the macros
+/// suggest names), or an empty string.
+const fn nearest_value(wanted: &str, values: Strs) -> Str {
+    let mut best = Str {
+        bytes: &[],
+        pos: 0,
+        len: 0,
+    };
+    let mut best_distance = wanted.len() / 2 + 1;
     let mut it = values;
     while let Some((value, rest)) = it.next() {
-        if !contains(variants, value) {
-            r = r
-                .line(at)
-                .push("the spec's enum value `")
-                .push_str(value)
-                .push("` has no variant");
+        let d = edit_distance(wanted.as_bytes(), value);
+        if d < best_distance {
+            best_distance = d;
+            best = value;
         }
         it = rest;
     }
-    r
+    best
+}
+
+/// Levenshtein distance of two short strings, ASCII case ignored (`usize::MAX` past 32 bytes).
+const fn edit_distance(a: &[u8], b: Str) -> usize {
+    const MAX: usize = 32;
+    if a.len() > MAX || b.len > MAX {
+        return usize::MAX;
+    }
+    let mut row = [0usize; MAX + 1];
+    let mut j = 0;
+    while j <= b.len {
+        row[j] = j;
+        j += 1;
+    }
+    let mut i = 1;
+    while i <= a.len() {
+        let mut diagonal = row[0];
+        row[0] = i;
+        let mut j = 1;
+        while j <= b.len {
+            let above = row[j];
+            let same = a[i - 1].eq_ignore_ascii_case(&b.bytes[b.pos + j - 1]);
+            let substitute = diagonal + if same { 0 } else { 1 };
+            let mut best = if above + 1 < row[j - 1] + 1 {
+                above + 1
+            } else {
+                row[j - 1] + 1
+            };
+            if substitute < best {
+                best = substitute;
+            }
+            row[j] = best;
+            diagonal = above;
+            j += 1;
+        }
+        i += 1;
+    }
+    row[b.len]
 }
 
 /// Above this many (value, variant) pairs, the values without a variant are counted rather
 /// than named.
 const ENUM_PAIRS_NAMED: usize = 100_000;
+/// The values without a variant named before the rest are counted.
+const ENUM_VALUES_NAMED: usize = 8;
+/// Up to this many values, a value not in the enum is offered the nearest (an edit distance
+/// per value, in const evaluation).
+const ENUM_NEAREST_VALUES: usize = 64;
 
 /// Finds the field named `name`, looking through flattened fields.
 const fn find_field(fields: &[Field], name: Str) -> bool {
@@ -1835,6 +1918,12 @@ mod tests {
         assert_eq!(
             value(wrong, None, spec),
             "h\n  - the value `zone-0017` is not in the spec's enum\n  - 1 of the spec's enum values have no variantf"
+        );
+        // A value not in a small enum is offered the nearest, case aside.
+        const MISSPELT: Shape = Shape::Enum(&["Opne", "done"]);
+        assert_eq!(
+            value(&MISSPELT, None, status()),
+            "h\n  - the value `Opne` is not in the spec's enum (did you mean `open`?)\n  - the spec's enum value `open` has no variantf"
         );
         // Small enums name the value without a variant.
         const OPEN: Shape = Shape::Enum(&["open"]);

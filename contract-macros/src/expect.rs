@@ -946,7 +946,6 @@ mod tests {
 mod memo_tests {
     use super::*;
     use contract_spec::FileId;
-    use std::path::PathBuf;
 
     fn component_names(spec: &Spec) -> Vec<String> {
         spec.doc
@@ -967,11 +966,9 @@ mod memo_tests {
 
     #[test]
     fn memoized_expansions_equal_fresh_ones() {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/real");
-        if !dir.is_dir() {
-            eprintln!("../shared/specs absent: skipped");
+        let Some(dir) = contract_spec::corpus_dir().map(|c| c.join("real")) else {
             return;
-        }
+        };
         for file in ["stripe-spec3.yaml", "openai.yaml", "asana.yaml"] {
             let spec = Spec::load(&dir.join(file), &dir).expect(file);
             let names = component_names(&spec);
@@ -1006,11 +1003,10 @@ mod memo_tests {
 
     #[test]
     fn a_memoized_expansion_is_not_reused_where_a_name_it_consulted_is_being_expanded() {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/real");
-        let Ok(spec) = Spec::load(&dir.join("swagger-petstore3.yaml"), &dir) else {
-            eprintln!("../shared/specs absent: skipped");
+        let Some(dir) = contract_spec::corpus_dir().map(|c| c.join("real")) else {
             return;
         };
+        let spec = Spec::load(&dir.join("swagger-petstore3.yaml"), &dir).expect("petstore");
         let expecter = Expecter::new(&spec, None);
         let memoized = Memoized {
             code: any().into(),

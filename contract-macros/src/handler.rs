@@ -372,7 +372,7 @@ pub fn method_filter(method: contract_spec::Method) -> TokenStream {
 #[cfg(test)]
 mod slice_tests {
     use super::*;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::sync::Arc;
 
     /// `#[contract]` on a handler with every extractor the operation has and a JSON response.
@@ -472,11 +472,9 @@ mod slice_tests {
 
     #[test]
     fn a_slice_answers_as_the_whole_spec() {
-        let specs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
-        if !specs.is_dir() {
-            eprintln!("../shared/specs absent: skipped");
+        let Some(specs) = contract_spec::corpus_dir() else {
             return;
-        }
+        };
         let cache = std::env::temp_dir().join(format!("contract-slices-{}", std::process::id()));
         contract_spec::disk::use_dir_for_tests(cache.clone());
         let real = specs.join("real");

@@ -7,6 +7,7 @@
 pub mod bundle;
 mod cache;
 mod components;
+mod corpus;
 pub mod disk;
 mod document;
 mod error;
@@ -26,6 +27,7 @@ pub use components::{
     Components, Lookup, annotation_only, nullable_member, root_component_loc, root_component_name,
     single_member,
 };
+pub use corpus::corpus_dir;
 pub use document::{
     Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path,
 };

@@ -5,12 +5,6 @@ use std::path::{Path, PathBuf};
 
 use contract_spec::{Selector, Spec};
 
-/// `../shared/specs` next to the repository, when it is there.
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
-    dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir))
-}
-
 fn documents(corpus: &Path) -> Vec<PathBuf> {
     let mut docs = Vec::new();
     let mut push_dir = |dir: PathBuf| {
@@ -44,8 +38,7 @@ fn documents(corpus: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn corpus_loads_and_every_operation_resolves() {
-    let Some(corpus) = corpus_dir() else {
-        eprintln!("skipped: ../shared/specs is not present");
+    let Some(corpus) = contract_spec::corpus_dir() else {
         return;
     };
     let (mut loaded, mut refused, mut ops_total, mut by_id, mut by_route) = (0, 0, 0, 0, 0);
@@ -137,8 +130,7 @@ fn corpus_loads_and_every_operation_resolves() {
 /// operations and problems, and without parsing anything.
 #[test]
 fn every_document_loads_the_same_through_the_on_disk_cache() {
-    let Some(corpus) = corpus_dir() else {
-        eprintln!("skipped: ../shared/specs is not present");
+    let Some(corpus) = contract_spec::corpus_dir() else {
         return;
     };
     let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus-disk-cache");
@@ -187,8 +179,7 @@ fn every_document_loads_the_same_through_the_on_disk_cache() {
 /// gives it, and every name stands for one schema.
 #[test]
 fn split_specs_name_their_file_schemas() {
-    let Some(corpus) = corpus_dir() else {
-        eprintln!("skipped: ../shared/specs is not present");
+    let Some(corpus) = contract_spec::corpus_dir() else {
         return;
     };
     for (root, at_least) in [

@@ -2,11 +2,9 @@
 
 use std::path::PathBuf;
 
-/// `../shared/specs` next to the repository, when it is there.
-pub fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
-    dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir))
-}
+// `corpus_dir`: the one definition, shared with `contract-spec` (this crate does not depend on
+// it, so that it builds the runtime with the `serde_json` features a user's crate gets).
+include!("../../contract-spec/src/corpus.rs");
 
 /// `cargo check` of a scratch crate (one with its own `[workspace]`), sharing trybuild's target
 /// directory so that the dependencies are already checked; offline, with the workspace's lock.

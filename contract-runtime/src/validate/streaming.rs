@@ -1317,18 +1317,13 @@ mod tests {
 /// generated to fit each response schema, and the same values broken at a random place.
 #[cfg(test)]
 mod corpus {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::time::{Duration, Instant};
 
     use serde_json::{Value, json};
 
     use crate::testing::generate::{Rng, valid};
     use crate::validate::contract::{Contract, SpecBundle};
-
-    fn corpus_dir() -> Option<PathBuf> {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
-        dir.is_dir().then_some(dir)
-    }
 
     fn load(dir: &Path, file: &str) -> std::sync::Arc<Contract> {
         let path = dir.join(file);
@@ -1376,8 +1371,7 @@ mod corpus {
 
     #[test]
     fn the_walker_never_accepts_what_jsonschema_rejects() {
-        let Some(dir) = corpus_dir() else {
-            eprintln!("../shared/specs absent: skipped");
+        let Some(dir) = contract_spec::corpus_dir() else {
             return;
         };
         let mut rng = Rng::new(2026);

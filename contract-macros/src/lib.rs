@@ -11,6 +11,8 @@ mod expect;
 mod handler;
 mod handler_types;
 mod load;
+#[cfg(test)]
+mod mutants;
 mod routes;
 mod serde_attr;
 mod signature;

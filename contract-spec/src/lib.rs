@@ -204,3 +204,13 @@ impl Spec {
         out
     }
 }
+
+#[cfg(test)]
+mod corpus_tests {
+    #[test]
+    fn a_missing_corpus_skips_outside_ci_and_fails_in_it() {
+        let missing = std::env::temp_dir().join("contract-no-such-corpus");
+        assert_eq!(crate::corpus::corpus_at(missing.clone(), false), None);
+        assert!(std::panic::catch_unwind(|| crate::corpus::corpus_at(missing, true)).is_err());
+    }
+}

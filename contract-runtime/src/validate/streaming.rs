@@ -597,7 +597,9 @@ impl<'t> Walk<'_, 't> {
         if c.is_some_and(|c| c.types & OBJECT == 0 || c.strings.is_some()) || !self.enter() {
             return false;
         }
-        let (mut seen, mut count) = (0u64, 0u64);
+        // `declared`: the declared properties met so far (the first 64), so that a repeated
+        // key, which serde's derived `Deserialize` rejects, is not accepted here.
+        let (mut seen, mut count, mut declared) = (0u64, 0u64, 0u64);
         self.whitespace();
         if self.peek() == b'}' {
             self.at += 1;
@@ -615,13 +617,21 @@ impl<'t> Walk<'_, 't> {
                     return false;
                 }
                 self.at += 1;
+                let mut repeated = false;
                 let node = c.and_then(|c| match c.property(&key) {
-                    Some((node, bit)) => {
+                    Some((node, bit, index)) => {
                         seen |= bit.map_or(0, |bit| 1 << bit);
+                        if index < 64 {
+                            repeated = declared & (1 << index) != 0;
+                            declared |= 1 << index;
+                        }
                         Some(node)
                     }
                     None => c.additional,
                 });
+                if repeated {
+                    return false;
+                }
                 count += 1;
                 match self.element(node, b'}') {
                     Some(true) => {}
@@ -828,22 +838,22 @@ fn exact_int(i: i128) -> Option<f64> {
 }
 
 impl Checked {
-    /// A declared property's node and its bit in the `required` mask.
-    fn property(&self, key: &str) -> Option<(usize, Option<u32>)> {
+    /// A declared property's node, its bit in the `required` mask and its index.
+    fn property(&self, key: &str) -> Option<(usize, Option<u32>, usize)> {
         // Most objects declare a handful of properties: a scan comparing lengths first beats
         // a binary search's string comparisons there.
-        let found = if self.properties.len() <= 16 {
+        let index = if self.properties.len() <= 16 {
             let key = key.as_bytes();
             self.properties
                 .iter()
-                .find(|(name, _, _)| same(name.as_bytes(), key))
+                .position(|(name, _, _)| same(name.as_bytes(), key))
         } else {
             self.properties
                 .binary_search_by(|(name, _, _)| name.as_str().cmp(key))
                 .ok()
-                .and_then(|i| self.properties.get(i))
         };
-        found.map(|(_, node, bit)| (*node, *bit))
+        let (_, node, bit) = self.properties.get(index?)?;
+        Some((*node, *bit, index?))
     }
 
     fn scalar(&self, value: impl FnOnce() -> Value) -> bool {

@@ -1504,6 +1504,33 @@ const fn declared<const CAP: usize>(mut r: Report<CAP>, responses: SpecResponses
     r
 }
 
+/// The help line's longest length: it says what the failing statuses send, in a line.
+const HELP_LINE_LEN: usize = 200;
+
+/// `help` with what `response` sends added (`200 sends a JSON body: `Pet``), or `…` where the
+/// line would grow past [`HELP_LINE_LEN`].
+const fn help_part<const CAP: usize>(help: Report<CAP>, response: SpecResponse) -> Report<CAP> {
+    let lead = if help.len == 0 { "\nhelp: " } else { "; " };
+    let part = lead.len() + response.key.len + " sends ".len() + response.help.len;
+    if help.len + part > HELP_LINE_LEN {
+        // Once: a line already cut ends with the ellipsis.
+        let (head, _) = help.buf.split_at(help.len);
+        if head.len() >= 3 && head[head.len() - 1] == 0xa6 {
+            return help;
+        }
+        let cut = if help.len == 0 {
+            "\nhelp: …"
+        } else {
+            "; …"
+        };
+        return help.push(cut);
+    }
+    help.push(lead)
+        .push_str(response.key)
+        .push(" sends ")
+        .push_str(response.help)
+}
+
 /// A handler's responses against the operation's.
 pub const fn diff_responses<const CAP: usize>(
     lists: &[&[crate::responses::ResponseVariant]],
@@ -1549,12 +1576,7 @@ pub const fn diff_responses<const CAP: usize>(
                     let mut it = responses;
                     while let Some((response, rest)) = it.next() {
                         if CAP > 0 && response.json.is_some() {
-                            let lead = if help.len == 0 { "\nhelp: " } else { "; " };
-                            help = help
-                                .push(lead)
-                                .push_str(response.key)
-                                .push(" sends ")
-                                .push_str(response.help);
+                            help = help_part(help, response);
                         }
                         it = rest;
                     }
@@ -1620,12 +1642,7 @@ pub const fn diff_responses<const CAP: usize>(
             _ => {}
         }
         if CAP > 0 && r.count > before {
-            let lead = if help.len == 0 { "\nhelp: " } else { "; " };
-            help = help
-                .push(lead)
-                .push_str(spec.key)
-                .push(" sends ")
-                .push_str(spec.help);
+            help = help_part(help, spec);
         }
     }
     if CAP > 0 && undeclared && help.len == 0 {
@@ -1897,6 +1914,41 @@ mod tests {
         payload.extend_from_slice(name.as_bytes());
         payload.extend_from_slice(inline);
         node(tag::COMPONENT, &payload).leak()
+    }
+
+    #[test]
+    fn the_help_line_stays_short() {
+        let long = "a JSON body: ".to_string() + &"x".repeat(120);
+        let mut bytes = Vec::new();
+        for key in ["200", "201", "202"] {
+            for text in [key, "application/json", long.as_str()] {
+                bytes.extend_from_slice(&(text.len() as u16).to_le_bytes());
+                bytes.extend_from_slice(text.as_bytes());
+            }
+            bytes.push(1);
+            bytes.extend_from_slice(INT64);
+        }
+        const STR_SHAPE: Shape = Shape::Str { format: "" };
+        let report = diff_responses::<REPORT_CAP>(
+            &[&[crate::responses::ResponseVariant {
+                name: "(StatusCode, Json)",
+                status: 0,
+                body: crate::responses::Body::Json(&STR_SHAPE, None),
+            }]],
+            SpecResponses::new(Vec::leak(bytes)),
+            "h",
+            "",
+        );
+        let help = report.as_str().lines().last().unwrap();
+        assert!(
+            help.starts_with("help: 200 sends a JSON body: xxx"),
+            "{help}"
+        );
+        assert!(
+            help.ends_with("; …") && help.len() <= 200,
+            "{} bytes: {help}",
+            help.len()
+        );
     }
 
     #[test]

@@ -501,6 +501,11 @@ pub fn run(corpus: &Path, count: usize, seed: u64) -> Outcome {
             source.display(),
             target.display()
         );
+        // A stack overflow aborts the process before any report: `MUTANT_TRACE` names each
+        // mutant first.
+        if std::env::var_os("MUTANT_TRACE").is_some() {
+            eprintln!("{label}");
+        }
         let (tx, rx) = mpsc::channel();
         let root = dir.join(root_name);
         let base = dir.clone();
@@ -565,5 +570,45 @@ mod tests {
             "{} mutants",
             outcome.mutants
         );
+    }
+}
+
+/// Mutants that once crashed, cut down to what they need.
+#[cfg(test)]
+mod regressions {
+    fn exercise(name: &str, text: &str) {
+        let dir =
+            std::env::temp_dir().join(format!("contract-regression-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let root = dir.join("openapi.yaml");
+        std::fs::write(&root, text).unwrap();
+        // The default stack of a spawned thread (2 MiB), smaller than rustc's.
+        let result = std::thread::spawn(move || super::exercise(&root, &dir))
+            .join()
+            .expect("no panic");
+        assert_eq!(result, Ok(false));
+    }
+
+    /// An array whose items are the array itself: the handler sketch's type was written
+    /// without end (a stack overflow, which aborts rustc).
+    #[test]
+    fn an_array_of_itself() {
+        exercise(
+            "items-self",
+            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: d\n          content:\n            application/json:\n              schema:\n                type: array\n                items:\n                  $ref: '#/paths/~1a/get/responses/200/content/application~1json/schema'\n",
+        );
+    }
+}
+
+#[cfg(test)]
+mod one {
+    /// `MUTANT_FILE=path cargo test -p contract-macros --lib mutants::one -- --ignored`: one
+    /// mutant again, in this thread (its stack trace shows where it fails).
+    #[test]
+    #[ignore]
+    fn one_mutant() {
+        let path = std::path::PathBuf::from(std::env::var("MUTANT_FILE").unwrap());
+        let dir = path.parent().unwrap().to_path_buf();
+        eprintln!("{:?}", super::exercise(&path, &dir));
     }
 }

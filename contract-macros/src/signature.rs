@@ -83,6 +83,17 @@ pub fn snake_case(name: &str) -> String {
 
 /// The Rust type a schema maps to, as text (components by name).
 pub fn rust_type(spec: &Spec, loc: &contract_spec::Loc) -> String {
+    rust_type_at(spec, loc, 0)
+}
+
+/// Nesting past which a type is written `serde_json::Value`: a schema may contain itself
+/// without a component between (`items: {$ref: '#/…'}` pointing back up).
+const MAX_TYPE_DEPTH: usize = 8;
+
+fn rust_type_at(spec: &Spec, loc: &contract_spec::Loc, depth: usize) -> String {
+    if depth > MAX_TYPE_DEPTH {
+        return "serde_json::Value".into();
+    }
     if let Some(Value::String(reference)) = spec.doc.get(loc).and_then(|v| v.get("$ref"))
         && let Ok(target) = spec.doc.resolve_ref(loc.file, reference)
         && let Some(name) = spec.component_name(&target)
@@ -94,7 +105,7 @@ pub fn rust_type(spec: &Spec, loc: &contract_spec::Loc) -> String {
     };
     // `allOf: [{$ref: User}, {nullable: true}]`: the one member that carries the schema.
     if let Some(i) = contract_spec::single_member(schema) {
-        let member = rust_type(spec, &loc.child("allOf").child(&i.to_string()));
+        let member = rust_type_at(spec, &loc.child("allOf").child(&i.to_string()), depth + 1);
         return if contract_spec::nullable_member(schema) {
             format!("Option<{member}>")
         } else {
@@ -107,14 +118,17 @@ pub fn rust_type(spec: &Spec, loc: &contract_spec::Loc) -> String {
         _ => false,
     };
     if is("array") {
-        return format!("Vec<{}>", rust_type(spec, &loc.child("items")));
+        return format!(
+            "Vec<{}>",
+            rust_type_at(spec, &loc.child("items"), depth + 1)
+        );
     }
     if schema.get("properties").is_none()
         && schema
             .get("additionalProperties")
             .is_some_and(Value::is_object)
     {
-        let values = rust_type(spec, &loc.child("additionalProperties"));
+        let values = rust_type_at(spec, &loc.child("additionalProperties"), depth + 1);
         return format!("HashMap<String, {values}>");
     }
     let composite = ["oneOf", "anyOf", "allOf"]

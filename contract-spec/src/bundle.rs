@@ -29,23 +29,7 @@ struct Bundler<'a> {
     queue: VecDeque<(Loc, Direction, String)>,
 }
 
-/// Keys whose values are schemas.
-const SCHEMA_KEYS: &[&str] = &[
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "additionalItems",
-    "contentSchema",
-];
-const SCHEMA_LIST_KEYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
-const SCHEMA_MAP_KEYS: &[&str] = &["properties", "patternProperties", "dependentSchemas"];
+use crate::keywords::{SCHEMA_KEYS, SCHEMA_LIST_KEYS, SCHEMA_MAP_KEYS};
 const DROPPED_KEYS: &[&str] = &[
     "example",
     "examples",

@@ -219,59 +219,12 @@ fn file_schema_name(target: &Loc, path: &Path) -> Option<String> {
     (!name.is_empty() && !name.bytes().all(|b| b.is_ascii_digit())).then_some(name)
 }
 
-/// Keys under which a value is a schema.
-const SCHEMA_KEYS: &[&str] = &[
-    "schema",
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "additionalItems",
-    "contentSchema",
-    "itemSchema",
-];
-/// Maps whose values are schemas.
-const SCHEMA_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-    "schemas",
-];
-/// Lists whose items are schemas.
-const SCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems"];
-/// Maps whose keys are names rather than keywords.
-const NAMED_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-    "schemas",
-    "responses",
-    "parameters",
-    "headers",
-    "content",
-    "paths",
-    "webhooks",
-    "callbacks",
-    "examples",
-    "requestBodies",
-    "securitySchemes",
-    "links",
-    "pathItems",
-    "encoding",
-    "mapping",
-];
-/// Values that are data, not spec objects.
-const LITERAL_KEYS: &[&str] = &["example", "examples", "default", "const", "enum", "value"];
+use crate::keywords::{LITERAL_KEYS, NAMED_MAPS, SCHEMA_KEYS, SCHEMA_LIST_KEYS, SCHEMA_MAP_KEYS};
+
+/// Keys of spec objects (parameters, media types) whose value is a schema.
+const SCHEMA_HOLDERS: &[&str] = &["schema", "itemSchema"];
+/// Maps of schemas outside a schema (`components.schemas`) or beside its properties.
+const SCHEMA_TABLES: &[&str] = &["$defs", "definitions", "schemas"];
 
 /// Calls `found` with the pointer of every object holding a `$ref` at a schema position.
 fn scan(
@@ -298,6 +251,7 @@ fn scan(
                 if !keys_are_names
                     && (child_key.starts_with("x-")
                         || child_key == "$ref"
+                        || child_key == "examples"
                         || LITERAL_KEYS.contains(&child_key.as_str()))
                 {
                     continue;
@@ -327,11 +281,14 @@ fn scan(
 /// schema. Array items are seen under their array's key (`allOf`).
 fn is_schema_position(key: Option<&str>, parent_key: Option<&str>) -> bool {
     let Some(key) = key else { return false };
-    if parent_key.is_some_and(|p| SCHEMA_MAPS.contains(&p)) {
+    if parent_key.is_some_and(|p| SCHEMA_MAP_KEYS.contains(&p) || SCHEMA_TABLES.contains(&p)) {
         return true;
     }
     let in_named_map = parent_key.is_some_and(|p| NAMED_MAPS.contains(&p));
-    !in_named_map && (SCHEMA_KEYS.contains(&key) || SCHEMA_LISTS.contains(&key))
+    !in_named_map
+        && (SCHEMA_KEYS.contains(&key)
+            || SCHEMA_HOLDERS.contains(&key)
+            || SCHEMA_LIST_KEYS.contains(&key))
 }
 
 /// Keys that only annotate a schema, changing no value it admits (3.0's `nullable` aside).

@@ -499,31 +499,7 @@ struct Loader<'a> {
     parsed_files: usize,
 }
 
-/// Keys whose values are literal data, never spec structure: no `$ref` in them is followed.
-const LITERAL_KEYS: &[&str] = &["example", "default", "const", "enum", "value"];
-/// Keys whose values map user-chosen names to spec objects: their keys are names, not keywords.
-const NAMED_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-    "schemas",
-    "responses",
-    "parameters",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-    "pathItems",
-    "paths",
-    "webhooks",
-    "content",
-    "encoding",
-    "variables",
-    "mapping",
-];
+use crate::keywords::{LITERAL_KEYS, NAMED_MAPS};
 
 impl Loader<'_> {
     /// Loads the files an earlier process found, in its order, while each holds the bytes it

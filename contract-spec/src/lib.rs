@@ -11,6 +11,7 @@ mod corpus;
 pub mod disk;
 mod document;
 mod error;
+mod keywords;
 mod locate;
 mod manifest;
 mod model;

@@ -81,6 +81,25 @@ pub(crate) async fn validate(
         let Some(schema) = contract.schema(site) else {
             continue;
         };
+        // A single value given several times: serde's `Query` extractor would refuse it with
+        // a 400 of its own (a repeated field), so the validator says so first.
+        if raw.len() > 1
+            && matches!(p.location.as_str(), "query" | "cookie")
+            && primary_type(contract, schema).is_some_and(|t| t != "array" && t != "object")
+        {
+            violations.push(Violation {
+                pointer: String::new(),
+                schema_path: format!("{}: {} parameter `{}`", op.label(), p.location, p.name),
+                rule: "repeated".into(),
+                message: format!(
+                    "the {} parameter `{}` is given {} times, but it takes a single value",
+                    p.location,
+                    p.name,
+                    raw.len()
+                ),
+            });
+            continue;
+        }
         let value = coerce(contract, schema, &raw, p.explode);
         for mut v in contract.check(site, &value) {
             v.message = format!("{} parameter `{}`: {}", p.location, p.name, v.message);

@@ -21,11 +21,10 @@
 //!
 //! ## Compile time
 //! The spec is parsed once per compiler process. Proc macros are built with your dev profile;
-//! for large specs (megabytes of YAML) add this to the workspace's Cargo.toml:
+//! for large specs (megabytes of YAML) build them optimised, as README recommends, in the
+//! workspace's Cargo.toml:
 //! ```toml
-//! [profile.dev.package.contract-macros]
-//! opt-level = 3
-//! [profile.dev.package.contract-spec]
+//! [profile.dev.build-override]
 //! opt-level = 3
 //! ```
 //! Editing the spec, or a file it `$ref`s, re-runs the macros on the next build: they

@@ -132,15 +132,7 @@ impl Types {
     pub fn of(spec: &Spec) -> Types {
         let mut names = BTreeMap::new();
         let mut taken = HashSet::new();
-        let mut components: Vec<String> = spec
-            .doc
-            .root()
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
-        components.extend(spec.components().file_names().map(str::to_string));
-        for component in components {
+        for component in spec.component_names() {
             let Lookup::Found(loc) = spec.component(&component) else {
                 continue;
             };

@@ -756,8 +756,12 @@ fn check_component(
             return TokenStream::new();
         };
         let values: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
+        // Sets: an enum may have thousands of values (Stripe's timezones).
+        let value_set: std::collections::HashSet<&str> = values.iter().copied().collect();
+        let wire_set: std::collections::HashSet<&str> =
+            unit_variants.iter().map(|(_, w)| w.as_str()).collect();
         for (variant, wire) in unit_variants {
-            if !values.contains(&wire.as_str()) {
+            if !value_set.contains(wire.as_str()) {
                 let mut msg = format!(
                     "variant `{}` of `{ident}` is `{wire}` on the wire, which is not a value of component `{component}`'s enum\nspec: {place}",
                     variant.ident
@@ -783,7 +787,7 @@ fn check_component(
         }
         let has_other = matches!(&input.data, syn::Data::Enum(e) if e.variants.iter().any(|v| serde_attr::member(&v.attrs, &mut Errors::default()).other));
         for value in &values {
-            if !unit_variants.iter().any(|(_, w)| w == value) && !has_other {
+            if !wire_set.contains(value) && !has_other {
                 errors.at(
                     ident.span(),
                     format!("component `{component}`'s enum value `{value}` has no variant in `{ident}`\nspec: {place}\nhelp: add a variant for it (with `#[serde(rename = \"{value}\")]` if its name differs)"),

@@ -55,7 +55,11 @@ pub fn put_str(out: &mut Vec<u8>, s: &str) {
 /// variant up by binary search), then the values.
 pub fn enum_node<'v>(values: impl IntoIterator<Item = &'v str>) -> Vec<u8> {
     let values: Vec<&str> = values.into_iter().collect();
-    let mut hashes: Vec<u64> = values.iter().map(|v| str_hash(v.as_bytes())).collect();
+    // `contract_runtime::__private::str_hash`, FNV-1a as well.
+    let mut hashes: Vec<u64> = values
+        .iter()
+        .map(|v| contract_spec::fnv1a(v.as_bytes()))
+        .collect();
     hashes.sort_unstable();
     let count = u32::try_from(values.len()).unwrap_or(u32::MAX);
     let mut payload = count.to_le_bytes().to_vec();
@@ -66,13 +70,6 @@ pub fn enum_node<'v>(values: impl IntoIterator<Item = &'v str>) -> Vec<u8> {
         put_str(&mut payload, v);
     }
     node(tag::ENUM, &payload)
-}
-
-/// `contract_runtime::__private::str_hash`: FNV-1a.
-fn str_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 pub fn any() -> Vec<u8> {
@@ -658,16 +655,7 @@ pub fn trivially_fits(ty: &syn::Type, code: &[u8]) -> bool {
         return false;
     };
     // `String`, `std::string::String`, `alloc::string::String`, not `crate::String`.
-    let std_path = tp.path.segments.len() == 1
-        || matches!(
-            tp.path
-                .segments
-                .first()
-                .map(|s| s.ident.to_string())
-                .as_deref(),
-            Some("std" | "core" | "alloc")
-        );
-    if !std_path {
+    if !is_std_path(&tp.path) {
         return false;
     }
     let arg = match &last.arguments {

@@ -20,9 +20,7 @@ pub struct Loaded {
 impl Loaded {
     /// `Operation::SPEC_ID`: FNV-1a of `key`, the same in every invocation of every process.
     pub fn spec_id(&self) -> u64 {
-        self.key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        })
+        contract_spec::fnv1a(self.key.as_bytes())
     }
 }
 

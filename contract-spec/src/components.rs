@@ -119,7 +119,10 @@ impl Components {
                 if root_component_name(&target).is_some() || out.by_loc.contains_key(&target) {
                     break;
                 }
-                let Some(name) = file_schema_name(&target, &files[target.file.0].path) else {
+                let Some(name) = files
+                    .get(target.file.0)
+                    .and_then(|f| file_schema_name(&target, &f.path))
+                else {
                     break;
                 };
                 if root_names.contains(&name) {

@@ -42,6 +42,15 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
+/// FNV-1a of `bytes`: the hash the macros give names that must match across invocations and
+/// processes (a spec's id, an enum node's values).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = Fnv::default();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
 /// Index of a file in [`Document::files`]; the root is always 0.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,

@@ -30,7 +30,7 @@ pub use components::{
 };
 pub use corpus::corpus_dir;
 pub use document::{
-    Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path,
+    Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path, fnv1a,
 };
 pub use error::{Place, SpecError};
 pub use manifest::{DEFAULT_NAMES, MANIFEST_DIR_OVERRIDE, find_spec, manifest_dir};

@@ -948,14 +948,15 @@ const fn items_differ<const CAP: usize>(
         .push_nested(sub.as_str())
 }
 
-/// Whether `shape` is an unbound struct, or a list, map or `Option` of one: what a comparison
-/// field by field can say more of than the line that names both sides (anything else would
-/// repeat that line).
+/// Whether `shape` is an unbound struct or enum, or a list, map or `Option` of one: what a
+/// comparison in detail can say more of than the line that names both sides (anything else
+/// would repeat that line).
 const fn holds_struct(shape: &Shape) -> bool {
     match shape {
         // An enum with data: its variants against the alternatives, which name a serde tag
-        // that differs from the discriminator.
-        Shape::Object(_) | Shape::OneOf(_) => true,
+        // that differs from the discriminator. A unit-only enum: the variants and values that
+        // differ, with the nearest.
+        Shape::Object(_) | Shape::OneOf(_) | Shape::Enum(_) => true,
         Shape::Array(s) | Shape::Map(s) | Shape::Option(s) => holds_struct(s),
         _ => false,
     }

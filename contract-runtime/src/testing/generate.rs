@@ -292,7 +292,7 @@ fn string(map: &Map<String, Value>, rng: &mut Rng) -> String {
     let candidates = ["abc", "rex", "a1b2", "x", "ABC", "123", "a-b_c", "abc def"];
     let start = rng.below(candidates.len() as u64) as usize;
     if let Some(pattern) = map.get("pattern").and_then(Value::as_str)
-        && let Ok(re) = regex::Regex::new(pattern)
+        && let Ok(re) = regex_lite::Regex::new(pattern)
     {
         for i in 0..candidates.len() {
             let c = fit(candidates[(start + i) % candidates.len()]);

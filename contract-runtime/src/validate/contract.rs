@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
+use super::json_schema::Validator;
 use super::streaming::StreamingValidator;
 
 /// The spec as `routes!` / [`crate::spec!`] embed it (a JSON document prepared at compile time).
@@ -25,7 +26,7 @@ impl SpecBundle {
 pub(crate) struct Site {
     pub schema: Value,
     pub location: String,
-    validator: OnceLock<Result<jsonschema::Validator, String>>,
+    validator: OnceLock<Validator>,
     streaming: OnceLock<Option<StreamingValidator>>,
 }
 
@@ -89,7 +90,7 @@ pub struct Contract {
     /// Path template → (method, operation index): looked up without allocating.
     by_route: HashMap<String, Vec<(String, usize)>, Fnv>,
     /// Validators of the subschemas walkers delegate, by the subschema's JSON text.
-    shared: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
+    shared: Mutex<HashMap<String, Arc<Validator>>>,
 }
 
 impl std::fmt::Debug for Contract {
@@ -249,33 +250,24 @@ impl Contract {
         };
         crate::validate::count_validation();
         let validator = s.validator.get_or_init(|| self.compile(&s.schema));
-        match validator {
-            // Most values are valid: answer that cheaply, collect details only on failure.
-            Ok(v) if v.is_valid(instance) => Vec::new(),
-            Ok(v) => v
-                .iter_errors(instance)
-                .take(10)
-                .map(|e| {
-                    let mut rule = e.kind().keyword().to_string();
-                    let mut message = e.to_string();
-                    // The bundle turns `writeOnly` properties of responses into `false`.
-                    if rule == "falseSchema" {
-                        rule = "writeOnly".into();
-                        message = "this property must not be sent here (it is `writeOnly`, or the schema forbids it)".into();
-                    }
-                    Violation {
-                        pointer: e.instance_path().to_string(),
-                        schema_path: format!("{}{}", s.location_pointer(), e.schema_path()),
-                        rule,
-                        message,
-                    }
-                })
-                .collect(),
-            Err(e) => {
-                tracing::warn!("contract: cannot compile the schema of {}: {e}; not validated", s.location);
-                Vec::new()
-            }
+        // Most values are valid: answer that cheaply, collect details only on failure.
+        if validator.is_valid(instance) {
+            return Vec::new();
         }
+        let location = s.location_pointer();
+        validator
+            .errors(instance, 10)
+            .into_iter()
+            .map(|mut v| {
+                // The bundle turns `writeOnly` properties of responses into `false`.
+                if v.rule == "falseSchema" {
+                    v.rule = "writeOnly".into();
+                    v.message = "this property must not be sent here (it is `writeOnly`, or the schema forbids it)".into();
+                }
+                v.schema_path = format!("{location}{}", v.schema_path);
+                v
+            })
+            .collect()
     }
 
     /// Whether the JSON text `bytes` is valid at `site`, checked while parsing it. `false` when
@@ -296,15 +288,20 @@ impl Contract {
     }
 
     /// A validator for a subschema, shared between the sites whose walkers delegate it.
-    fn shared_validator(&self, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
+    fn shared_validator(&self, schema: &Value) -> Option<Arc<Validator>> {
         let key = schema.to_string();
         let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(validator) = shared.get(&key) {
             return Some(validator.clone());
         }
-        let validator = Arc::new(self.compile(schema).ok()?);
+        let validator = Arc::new(self.compile(schema));
         shared.insert(key, validator.clone());
         Some(validator)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn defs(&self) -> &Map<String, Value> {
+        &self.defs
     }
 
     pub(crate) fn site_location(&self, site: usize) -> &str {
@@ -334,29 +331,9 @@ impl Contract {
         cur
     }
 
-    /// The schema with the `$defs` it reaches, compiled for JSON Schema 2020-12. Patterns use
-    /// the `regex` engine (linear time), so a spec's pattern cannot hang a request.
-    fn compile(&self, schema: &Value) -> Result<jsonschema::Validator, String> {
-        let reached = reached_defs(schema, &self.defs);
-        let mut root = match schema {
-            Value::Object(m) => m.clone(),
-            other => {
-                return jsonschema::options()
-                    .build(other)
-                    .map_err(|e| e.to_string());
-            }
-        };
-        let defs: Map<String, Value> = reached
-            .into_iter()
-            .filter_map(|k| self.defs.get(k).map(|d| (k.to_string(), d.clone())))
-            .collect();
-        root.insert("$defs".into(), Value::Object(defs));
-        jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .with_pattern_options(jsonschema::PatternOptions::regex())
-            .should_validate_formats(true)
-            .build(&Value::Object(root))
-            .map_err(|e| e.to_string())
+    /// The schema compiled for JSON Schema 2020-12, its `$ref`s resolved in the bundle's `$defs`.
+    fn compile(&self, schema: &Value) -> Validator {
+        Validator::new(schema, &self.defs)
     }
 }
 

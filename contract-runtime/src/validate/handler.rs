@@ -19,7 +19,7 @@ use super::layer::{Check, Config, ResponseFuture};
 pub struct RouteContract<const ON: bool> {
     /// A `Contract`, behind `dyn Any`: its drop code is then reached through a vtable made
     /// only where one is built (when `ON`), so a release binary does not carry it, nor
-    /// `jsonschema`'s.
+    /// the validators'.
     contract: Option<Arc<dyn Any + Send + Sync>>,
 }
 
@@ -97,7 +97,7 @@ where
     S: Clone + Send + Sync + 'static,
 {
     // Decided per instance: with `ON` false the wrapper is never instantiated, so nothing of
-    // the validation (nor `jsonschema`) reaches a release binary.
+    // the validation  reaches a release binary.
     if ON {
         axum::routing::on(
             method,

@@ -2,6 +2,7 @@
 
 pub(crate) mod contract;
 mod handler;
+mod json_schema;
 mod layer;
 mod request;
 mod streaming;

@@ -4,13 +4,13 @@
 //!
 //! A schema is compiled into nodes the walker checks itself (types, `properties`, `required`,
 //! `additionalProperties`, `items`, string enums, lengths, numeric bounds). What it does not
-//! implement is left to `jsonschema`: a string keyword such as `pattern` or `format` runs on the
+//! implement is left to the full validator (`json_schema`): a string keyword such as `pattern` or `format` runs on the
 //! one scalar; any other keyword (`oneOf`, `allOf`, `uniqueItems`, …) makes its subtree
 //! *delegated*, parsed into a `Value` on its own and handed to a validator for that subschema.
 //!
-//! The walker only ever says "valid" when `jsonschema` would: where it is unsure (a float
+//! The walker only ever says "valid" when the full validator would: where it is unsure (a float
 //! against `integer`, an integer too large for an `f64` against a bound, a repeated key) it says
-//! "not valid", and the caller then validates the `Value` with `jsonschema` as before, which
+//! "not valid", and the caller then validates the `Value` with the full validator as before, which
 //! gives the final verdict and the messages.
 
 use std::borrow::Cow;
@@ -20,10 +20,11 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::contract::reached_defs;
+use super::json_schema::Validator;
 
-/// Builds a `jsonschema` validator for a subschema (the contract attaches the `$defs` it reaches,
+/// Builds a the full validator validator for a subschema (the contract attaches the `$defs` it reaches,
 /// and shares validators between equal subschemas).
-pub(crate) type Compile<'a> = dyn Fn(&Value) -> Option<Arc<jsonschema::Validator>> + 'a;
+pub(crate) type Compile<'a> = dyn Fn(&Value) -> Option<Arc<Validator>> + 'a;
 
 /// A walker needing more delegated subschemas than this, or whose delegated subschemas reach
 /// more `$defs` in all than [`MAX_DELEGATED_COST`], is not built: each delegated subschema is
@@ -45,8 +46,8 @@ enum Node {
     Any,
     /// `false`.
     Never,
-    /// Parsed into a `Value` and validated by `jsonschema`.
-    Delegated(Arc<jsonschema::Validator>),
+    /// Parsed into a `Value` and validated by the full validator.
+    Delegated(Arc<Validator>),
     /// A delegated subschema (an index into `Builder::pending`) until the walker is built.
     Pending(usize),
     Checked(Box<Checked>),
@@ -75,7 +76,7 @@ struct Checked {
     exclusive_minimum: Option<f64>,
     exclusive_maximum: Option<f64>,
     /// `pattern`, `format`, `multipleOf`, `const` and other `enum`s, run on scalars.
-    scalar: Option<Arc<jsonschema::Validator>>,
+    scalar: Option<Arc<Validator>>,
     items: Option<usize>,
     min_items: u64,
     max_items: u64,
@@ -122,13 +123,10 @@ const OBJECT_KEYWORDS: &[&str] = &[
     "unevaluatedProperties",
 ];
 
-/// OpenAPI's formats for numbers and opaque strings: `jsonschema` ignores formats it does not
-/// know, and these are not among those it knows.
-const IGNORED_FORMATS: &[&str] = &[
-    "int32", "int64", "float", "double", "byte", "binary", "password",
-];
+/// OpenAPI's formats for floats and opaque strings, which constrain nothing.
+const IGNORED_FORMATS: &[&str] = &["float", "double", "byte", "binary", "password"];
 
-/// Handed to `jsonschema` on the scalar itself.
+/// Handed to the full validator on the scalar itself.
 const SCALAR_KEYWORDS: &[&str] = &["pattern", "format", "multipleOf", "const", "enum"];
 
 impl StreamingValidator {
@@ -161,13 +159,12 @@ impl StreamingValidator {
                 return None;
             }
         }
-        let validators: Vec<Option<Arc<jsonschema::Validator>>> =
-            pending.iter().map(compile).collect();
+        let validators: Vec<Option<Arc<Validator>>> = pending.iter().map(compile).collect();
         for node in &mut nodes {
             if let Node::Pending(i) = *node {
                 *node = match validators.get(i).cloned().flatten() {
                     Some(validator) => Node::Delegated(validator),
-                    // A schema `jsonschema` cannot compile is not validated on the other path
+                    // A schema the full validator cannot compile is not validated on the other path
                     // either.
                     None => Node::Any,
                 };
@@ -207,7 +204,7 @@ impl StreamingValidator {
     }
 
     /// Whether `bytes` is one JSON value that the schema accepts. `false` also when the walker
-    /// is unsure: the caller then asks `jsonschema`.
+    /// is unsure: the caller then asks the full validator.
     pub(crate) fn accepts(&self, bytes: &[u8]) -> bool {
         // UTF-8 checked once for the whole text rather than string by string.
         let Ok(text) = std::str::from_utf8(bytes) else {
@@ -419,7 +416,7 @@ impl<'a> Builder<'a> {
         };
         required.sort_unstable();
         required.dedup();
-        // Keys are counted as they come; a repeated key would count twice where `jsonschema`
+        // Keys are counted as they come; a repeated key would count twice where the full validator
         // counts it once, so a lower bound on properties is left to it.
         if required.len() > 64 || c.min_properties > 0 {
             return None;
@@ -473,7 +470,7 @@ fn type_bit(name: &str) -> Option<u8> {
     })
 }
 
-/// A bound as an `f64`, when that is exact (so comparisons agree with `jsonschema`'s).
+/// A bound as an `f64`, when that is exact (so comparisons agree with the full validator's).
 fn exact_f64(v: &Value) -> Option<f64> {
     let n = v.as_number()?;
     if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
@@ -526,7 +523,7 @@ impl<'t> Walk<'_, 't> {
                         .is_some_and(|value| validator.is_valid(&value))
             }
             // Aliases are resolved when the walker is built; one left is a cycle of `$ref`s
-            // with nothing else in it, which `jsonschema` decides.
+            // with nothing else in it, which the full validator decides.
             Some(Node::Never | Node::Pending(_) | Node::Alias(_)) | None => false,
         }
     }
@@ -888,7 +885,7 @@ impl Checked {
     }
 
     fn accepts_float(&self, v: f64) -> bool {
-        // `1.0` is an integer to JSON Schema; the walker leaves that case to `jsonschema`.
+        // `1.0` is an integer to JSON Schema; the walker leaves that case to the full validator.
         self.types & NUMBER != 0
             && self.strings.is_none()
             && self.in_bounds(v)
@@ -939,6 +936,7 @@ impl Checked {
 pub(crate) mod tests_support {
     use serde_json::{Value, json};
 
+    use crate::testing::generate::Rng;
     use crate::validate::contract::{Contract, SpecBundle};
 
     /// A contract whose one site is `schema`, with `defs` as the bundle's `$defs`.
@@ -954,6 +952,43 @@ pub(crate) mod tests_support {
         let text: &'static str = Box::leak(bundle.to_string().into_boxed_str());
         Contract::new(SpecBundle::__from_static(text))
     }
+
+    /// Replaces, removes or adds something at a random depth of `value`.
+    pub(crate) fn break_somewhere(value: &mut Value, rng: &mut Rng) {
+        let replacements = [
+            json!(null),
+            json!(-1),
+            json!(1.5),
+            json!(""),
+            json!("not-an-enum-value"),
+            json!(true),
+            json!([]),
+            json!({}),
+            json!(u64::MAX),
+        ];
+        let descend = rng.below(3) != 0;
+        match value {
+            Value::Object(map) if !map.is_empty() => {
+                let key = map
+                    .keys()
+                    .nth(rng.below(map.len() as u64) as usize)
+                    .cloned();
+                let Some(key) = key else { return };
+                match rng.below(4) {
+                    _ if descend => break_somewhere(&mut map[&key], rng),
+                    0 => drop(map.remove(&key)),
+                    1 => drop(map.insert("zz_undeclared".into(), json!(1))),
+                    _ => map[&key] = replacements[rng.below(9) as usize].clone(),
+                }
+            }
+            Value::Array(items) if !items.is_empty() && descend => {
+                let i = rng.below(items.len() as u64) as usize;
+                break_somewhere(&mut items[i], rng);
+            }
+            Value::Array(items) if rng.coin() => items.clear(),
+            other => *other = replacements[rng.below(9) as usize].clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -963,7 +998,7 @@ mod tests {
     use super::tests_support::contract;
     use super::*;
 
-    /// The walker's verdict on each text, after asserting it never accepts what `jsonschema`
+    /// The walker's verdict on each text, after asserting it never accepts what the full validator
     /// rejects.
     fn verdicts(schema: Value, defs: Value, texts: &[&str]) -> Vec<(bool, bool)> {
         let c = contract(schema, defs);
@@ -975,18 +1010,18 @@ mod tests {
                     serde_json::from_str::<Value>(text).is_ok_and(|v| c.check(0, &v).is_empty());
                 assert!(
                     !fast || full,
-                    "the walker accepted {text}, jsonschema does not"
+                    "the walker accepted {text}, the full validator does not"
                 );
                 (fast, full)
             })
             .collect()
     }
 
-    /// Asserts the walker and `jsonschema` agree on each `(text, valid)`.
+    /// Asserts the walker and the full validator agree on each `(text, valid)`.
     fn agree(schema: Value, defs: Value, cases: &[(&str, bool)]) {
         let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
         for ((text, valid), (fast, full)) in cases.iter().zip(verdicts(schema, defs, &texts)) {
-            assert_eq!(full, *valid, "jsonschema on {text}");
+            assert_eq!(full, *valid, "the full validator on {text}");
             assert_eq!(fast, *valid, "walker on {text}");
         }
     }
@@ -1149,7 +1184,7 @@ mod tests {
             agree(schema, json!({}), cases);
         }
         // Numbers reach the checks as `serde_json` reads them into a `Value`: `-0` and integers
-        // beyond 64 bits are floats there (left to `jsonschema` against `integer`).
+        // beyond 64 bits are floats there (left to the full validator against `integer`).
         let v = verdicts(
             json!({"type": "array", "items": {"type": "integer", "maximum": 5}}),
             json!({}),
@@ -1285,9 +1320,9 @@ mod tests {
     }
 
     #[test]
-    fn unsure_cases_are_left_to_jsonschema() {
+    fn unsure_cases_are_left_to_the_full_validator() {
         // `1.0` is an integer, a repeated key counts once, and 2^63 - 1 is not exact as an
-        // `f64`: the walker says "not shown valid", `jsonschema` decides.
+        // `f64`: the walker says "not shown valid", the full validator decides.
         let v = verdicts(
             json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}, "maxProperties": 1}),
             json!({}),
@@ -1298,7 +1333,7 @@ mod tests {
             ],
         );
         assert_eq!(v, [(false, true), (false, true), (false, true)]);
-        // A bound that is not exact as an `f64` leaves the whole subschema to `jsonschema`.
+        // A bound that is not exact as an `f64` leaves the whole subschema to the full validator.
         agree(
             json!({"type": "array", "items": {"type": "integer", "maximum": 9223372036854775807_u64}}),
             json!({}),
@@ -1323,15 +1358,16 @@ mod tests {
     }
 }
 
-/// The walker against `jsonschema` on the schemas of real specs (`../shared/specs`): values
+/// The walker against the full validator on the schemas of real specs (`../shared/specs`): values
 /// generated to fit each response schema, and the same values broken at a random place.
 #[cfg(test)]
 mod corpus {
     use std::path::Path;
     use std::time::{Duration, Instant};
 
-    use serde_json::{Value, json};
+    use serde_json::Value;
 
+    use super::tests_support::break_somewhere;
     use crate::testing::generate::{Rng, valid};
     use crate::validate::contract::{Contract, SpecBundle};
 
@@ -1342,45 +1378,8 @@ mod corpus {
         Contract::new(SpecBundle::__from_static(Box::leak(text.into_boxed_str())))
     }
 
-    /// Replaces, removes or adds something at a random depth of `value`.
-    fn break_somewhere(value: &mut Value, rng: &mut Rng) {
-        let replacements = [
-            json!(null),
-            json!(-1),
-            json!(1.5),
-            json!(""),
-            json!("not-an-enum-value"),
-            json!(true),
-            json!([]),
-            json!({}),
-            json!(u64::MAX),
-        ];
-        let descend = rng.below(3) != 0;
-        match value {
-            Value::Object(map) if !map.is_empty() => {
-                let key = map
-                    .keys()
-                    .nth(rng.below(map.len() as u64) as usize)
-                    .cloned();
-                let Some(key) = key else { return };
-                match rng.below(4) {
-                    _ if descend => break_somewhere(&mut map[&key], rng),
-                    0 => drop(map.remove(&key)),
-                    1 => drop(map.insert("zz_undeclared".into(), json!(1))),
-                    _ => map[&key] = replacements[rng.below(9) as usize].clone(),
-                }
-            }
-            Value::Array(items) if !items.is_empty() && descend => {
-                let i = rng.below(items.len() as u64) as usize;
-                break_somewhere(&mut items[i], rng);
-            }
-            Value::Array(items) if rng.coin() => items.clear(),
-            other => *other = replacements[rng.below(9) as usize].clone(),
-        }
-    }
-
     #[test]
-    fn the_walker_never_accepts_what_jsonschema_rejects() {
+    fn the_walker_never_accepts_what_the_full_validator_rejects() {
         let Some(dir) = contract_spec::corpus_dir() else {
             return;
         };
@@ -1421,7 +1420,7 @@ mod corpus {
                     let full = contract.check(site, &value).is_empty();
                     assert!(
                         !fast || full,
-                        "{file}: {}: the walker accepted what jsonschema rejects: {text}",
+                        "{file}: {}: the walker accepted what the full validator rejects: {text}",
                         contract.site_location(site)
                     );
                     values += 1;
@@ -1431,13 +1430,13 @@ mod corpus {
             }
             eprintln!(
                 "{file}: {sites} sites (walkers built in {building:?}, validators in {compiling:?}), {values} values: \
-                 valid to both {both_valid}, only to jsonschema {only_full}"
+                 valid to both {both_valid}, only to the full validator {only_full}"
             );
             // The walker must decide most valid values itself, or it saves nothing. (On Stripe
-            // about a fifth are on sites over the walker's budget, left to `jsonschema`.)
+            // about a fifth are on sites over the walker's budget, left to the full validator.)
             assert!(
                 only_full * 4 <= both_valid + only_full,
-                "{file}: the walker left {only_full} of {} valid values to jsonschema",
+                "{file}: the walker left {only_full} of {} valid values to the full validator",
                 both_valid + only_full
             );
         }

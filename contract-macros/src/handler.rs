@@ -98,7 +98,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(a) => a,
         Err(e) => {
             errors.push(e);
-            return emit(&func, &item, None, None, TokenStream::new(), errors);
+            return emit(&func, &item, None, None, TokenStream::new(), errors, None);
         }
     };
     let key = format!("operation {}", args.selector.value().trim());
@@ -116,7 +116,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(l) => l,
         Err(e) => {
             errors.push(e);
-            return emit(&func, &item, None, None, tracking, errors);
+            return emit(&func, &item, None, None, tracking, errors, None);
         }
     };
     let mut out = tracking;
@@ -140,11 +140,20 @@ fn bind(
         Ok(spec) => spec,
         Err(e) => {
             errors.at(args.selector.span(), e);
-            return Ok(emit(func, written, None, None, loaded.tracking, errors));
+            return Ok(emit(
+                func,
+                written,
+                None,
+                None,
+                loaded.tracking,
+                errors,
+                None,
+            ));
         }
     };
     against.start(spec);
     let mut type_checks = TokenStream::new();
+    let mut request_types = None;
     let op = match Selector::parse(&args.selector.value()) {
         Err(msg) => {
             errors.at(args.selector.span(), msg);
@@ -165,7 +174,7 @@ fn bind(
         if op.problems.is_empty() {
             let path_reported = check_path(spec, op, func, &mut errors);
             let derived = load::derived(&loaded.spec);
-            type_checks = crate::handler_types::check(
+            (type_checks, request_types) = crate::handler_types::check(
                 spec,
                 &derived.expectations,
                 op,
@@ -186,7 +195,16 @@ fn bind(
         .map(|op| (op, loaded.spec_id()));
     let mut tracking = loaded.tracking;
     tracking.extend(type_checks);
-    Ok(emit(func, written, bound, Some(spec), tracking, errors))
+    let request_types = request_types.filter(|_| bound.is_some());
+    Ok(emit(
+        func,
+        written,
+        bound,
+        Some(spec),
+        tracking,
+        errors,
+        request_types,
+    ))
 }
 
 /// R2 without type information: the shape of `Path<…>` against the template. Returns whether
@@ -325,6 +343,7 @@ fn emit(
     spec: Option<&Spec>,
     tracking: TokenStream,
     errors: Errors,
+    request_types: Option<TokenStream>,
 ) -> TokenStream {
     let vis = &func.vis;
     let ident = &func.sig.ident;
@@ -355,6 +374,7 @@ fn emit(
                 path: #path,
                 label: #label,
             };
+            #request_types
         }
         #tracking
         #errors

@@ -126,6 +126,8 @@ fn tokens_text(t: &impl ToTokens) -> String {
         .replace("& ", "&")
 }
 
+/// The type checks of a handler, and the `RequestTypes` its marker carries for request
+/// validation (`None` where the handler states no typed extractor).
 pub fn check(
     spec: &Spec,
     shared: &crate::load::ExpectationMemo,
@@ -133,7 +135,7 @@ pub fn check(
     func: &crate::handler::HandlerFn,
     check_path: bool,
     errors: &mut Errors,
-) -> TokenStream {
+) -> (TokenStream, Option<TokenStream>) {
     let generics: Vec<String> = func
         .sig
         .generics
@@ -154,6 +156,7 @@ pub fn check(
         responses: std::cell::OnceCell::new(),
     };
     let mut out = TokenStream::new();
+    let mut request = RequestTokens::default();
     let mut has_query = false;
     let mut body: Option<(&syn::Type, String)> = None;
     // An argument the macro cannot read (a custom extractor, an alias) may extract the query
@@ -182,17 +185,36 @@ pub fn check(
             }
             continue;
         }
+        // A `Result<…, Rejection>` argument answers its own rejection: its types are left out
+        // of request validation.
+        let handled = extractor_arg(&arg.ty, "Result").is_some();
         if let Some(inner) = extractor_arg(ty, "Query") {
             has_query = true;
             // `Query<serde_json::Value>` takes whatever is sent.
             if nameable(inner, &generics) && !expect::is_json_value(inner) {
                 out.extend(check_query(&ctx, inner));
+                if !handled {
+                    request.query = Some(quote! {
+                        ::core::option::Option::Some((__c::Probe::<#inner>::SHAPE, __c::Probe::<#inner>::FIELDS))
+                    });
+                }
             }
         } else if let Some(inner) = extractor_arg(ty, "Path") {
             if check_path && nameable(inner, &generics) {
                 out.extend(check_path_types(&ctx, inner, errors));
+                if !handled {
+                    request.path = Some(path_types(op, inner));
+                }
             }
         } else if BODY_EXTRACTORS.contains(&kind.as_str()) {
+            if let (Some(inner), false) = (extractor_arg(ty, "Json"), handled)
+                && nameable(inner, &generics)
+            {
+                let name = tokens_text(inner);
+                request.body = Some(quote! {
+                    ::core::option::Option::Some((#name, __c::Probe::<#inner>::BODY))
+                });
+            }
             body = Some((ty, kind));
         }
     }
@@ -219,7 +241,62 @@ pub fn check(
     if let syn::ReturnType::Type(_, ret) = &func.sig.output {
         out.extend(check_return(&ctx, ret, &generics));
     }
-    out
+    (out, request.into_tokens())
+}
+
+/// The parts of a `RequestTypes` a handler's signature gives.
+#[derive(Default)]
+struct RequestTokens {
+    path: Option<TokenStream>,
+    query: Option<TokenStream>,
+    body: Option<TokenStream>,
+}
+
+impl RequestTokens {
+    fn into_tokens(self) -> Option<TokenStream> {
+        if self.path.is_none() && self.query.is_none() && self.body.is_none() {
+            return None;
+        }
+        let none = quote!(::core::option::Option::None);
+        let path = self.path.unwrap_or_else(|| quote!(__c::PathTypes::None));
+        let query = self.query.unwrap_or_else(|| none.clone());
+        let body = self.body.unwrap_or(none);
+        Some(quote! {
+            const REQUEST: ::contract_runtime::__private::RequestTypes = {
+                use ::contract_runtime::__private as __c;
+                use __c::ProbeFallback as _;
+                __c::RequestTypes { path: #path, query: #query, body: #body }
+            };
+        })
+    }
+}
+
+/// `PathTypes` for `Path<inner>`: a tuple's elements by the template's names, or one type.
+fn path_types(op: &Operation, inner: &syn::Type) -> TokenStream {
+    let template = &op.template_params;
+    match inner {
+        syn::Type::Tuple(tuple) => {
+            let pairs = tuple
+                .elems
+                .iter()
+                .zip(template)
+                .map(|(elem, name)| quote!((#name, __c::Probe::<#elem>::SHAPE)));
+            quote!(__c::PathTypes::Each(&[#(#pairs),*]))
+        }
+        _ => {
+            let single = match template.as_slice() {
+                [name] => quote!(::core::option::Option::Some(#name)),
+                _ => quote!(::core::option::Option::None),
+            };
+            quote! {
+                __c::PathTypes::One {
+                    single: #single,
+                    shape: __c::Probe::<#inner>::SHAPE,
+                    fields: __c::Probe::<#inner>::FIELDS,
+                }
+            }
+        }
+    }
 }
 
 /// The parameters at `location` as an object node, and their names for messages.

@@ -13,6 +13,8 @@ use crate::signature;
 
 pub struct RoutesInput {
     pub partial: bool,
+    /// `validate_requests = false`: the opt-out of request validation.
+    pub validate_requests: bool,
     pub spec: Option<syn::LitStr>,
     pub handlers: Vec<syn::Path>,
 }
@@ -20,6 +22,7 @@ pub struct RoutesInput {
 impl Parse for RoutesInput {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut partial = false;
+        let mut validate_requests = true;
         let mut spec = None;
         // Options come before a `;`: `routes!(partial, spec = "v2.yaml"; a, b)`.
         let has_options = input
@@ -39,11 +42,22 @@ impl Parse for RoutesInput {
                 } else if key == "spec" {
                     input.parse::<syn::Token![=]>()?;
                     spec = Some(input.parse()?);
+                } else if key == "validate_requests" {
+                    input.parse::<syn::Token![=]>()?;
+                    validate_requests = input
+                        .parse::<syn::LitBool>()
+                        .map_err(|e| {
+                            syn::Error::new(
+                                e.span(),
+                                "`validate_requests` takes `true` or `false` (`validate_requests = false` opts out of request validation)",
+                            )
+                        })?
+                        .value;
                 } else {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown option `{key}`: `routes!` takes `partial` and `spec = \"path\"` before a `;`"
+                            "unknown option `{key}`: `routes!` takes `partial`, `spec = \"path\"` and `validate_requests = false` before a `;`"
                         ),
                     ));
                 }
@@ -55,6 +69,7 @@ impl Parse for RoutesInput {
         let handlers: Punctuated<syn::Path, syn::Token![,]> = Punctuated::parse_terminated(input)?;
         Ok(RoutesInput {
             partial,
+            validate_requests,
             spec,
             handlers: handlers.into_iter().collect(),
         })
@@ -280,6 +295,7 @@ fn emit(
     let errors = errors.into_tokens();
     // The user's crate decides: `cfg!` expands in its build, not in the macro's.
     // No handler, nothing to mount: no `mut` or contract left unused in the user's crate.
+    let validate_requests = input.validate_requests;
     let mount = if handlers.is_empty() {
         quote!(|router| router)
     } else {
@@ -289,7 +305,8 @@ fn emit(
                 const VALIDATE: bool = ::core::cfg!(debug_assertions);
                 let contract = __c::RouteContract::<VALIDATE>::new(
                     ::contract_runtime::SpecBundle::__from_static(#bundle),
-                );
+                )
+                .validate_requests(#validate_requests);
                 #validated_routes
                 router
             }

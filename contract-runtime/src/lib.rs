@@ -82,8 +82,10 @@ pub use contract_macros::contract;
 ///
 /// Fails to compile when an operation of the spec has no handler (each missing one is listed
 /// with the signature it expects) unless `partial` is given, and when two handlers are bound
-/// to one operation. In builds with `debug_assertions` (of the crate using it) each handler's
-/// responses are validated against its operation, as [`ContractLayer`] does.
+/// to one operation. Each request is validated against its operation and the handler's Rust
+/// types before the handler runs, in every build (`routes!(validate_requests = false; …)` opts
+/// out); in builds with `debug_assertions` (of the crate using it) each handler's responses
+/// are validated too, as [`ContractLayer`] does.
 pub use contract_macros::routes;
 
 /// Derives [`trait@Schema`]: the type's wire shape, honouring serde's attributes. A type named
@@ -116,6 +118,6 @@ pub use contract_macros::Responses;
 /// [`ContractLayer`]: no file is read at run time.
 ///
 /// ```ignore
-/// let layer = ContractLayer::new(contract_runtime::spec!()).validate_requests(true);
+/// let layer = ContractLayer::new(contract_runtime::spec!());
 /// ```
 pub use contract_macros::spec;

@@ -80,7 +80,13 @@ fn mount<Op: Operation, H: Handler<T, ()>, T: 'static>(
     let binding = Op::BINDING;
     router.route(
         binding.path,
-        on_validated(contract, binding.method, handler, binding.index),
+        on_validated(
+            contract,
+            binding.method,
+            handler,
+            binding.index,
+            &Op::REQUEST,
+        ),
     )
 }
 
@@ -90,7 +96,11 @@ fn variants(spec: contract_runtime::SpecBundle) -> [(&'static str, Router); 4] {
         ("plain axum", router(None)),
         (
             "layer, validation off",
-            router(Some(ContractLayer::new(spec).validate_responses(false))),
+            router(Some(
+                ContractLayer::new(spec)
+                    .validate_requests(false)
+                    .validate_responses(false),
+            )),
         ),
         (
             "layer, validating",

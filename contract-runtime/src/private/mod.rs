@@ -28,9 +28,24 @@ impl<A: Responses, B: Responses> Probe<Result<A, B>> {
     pub const SIDES: Option<[&'static [ResponseVariant]; 2]> = Some([A::RESPONSES, B::RESPONSES]);
 }
 
+/// A request type's shape for [`RequestTypes`]: the type's own where it has a `Schema` (and
+/// `Any` otherwise, which checks nothing: the missing impl is reported by the check itself).
+impl<T: Schema + ?Sized> Probe<T> {
+    pub const SHAPE: &'static Shape = T::SHAPE_REF;
+    pub const FIELDS: Option<&'static [Field]> = T::FIELDS;
+}
+
+/// A JSON body's [`BodyCheck`], where the type deserializes.
+impl<T: serde::de::DeserializeOwned> Probe<T> {
+    pub const BODY: Option<BodyCheck> = Some(body_check::<T>);
+}
+
 pub trait ProbeFallback {
     const RESPONSES: Option<&'static [ResponseVariant]> = None;
     const SIDES: Option<[&'static [ResponseVariant]; 2]> = None;
+    const SHAPE: &'static Shape = &Shape::Any;
+    const FIELDS: Option<&'static [Field]> = None;
+    const BODY: Option<BodyCheck> = None;
 }
 
 impl<T: ?Sized> ProbeFallback for Probe<T> {}
@@ -65,6 +80,10 @@ pub trait Operation {
     /// router, &contract, h)`: a short statement for rustc to take in, where a
     /// `.route(<h as Operation>::PATH, on_validated(…))` link of a chain cost it three
     /// projections, a method lookup and the chain's nesting.
+    /// The Rust types of the handler's path, query and JSON body, for request validation:
+    /// a value the types cannot hold is refused before the extractors see it.
+    const REQUEST: RequestTypes = RequestTypes::NONE;
+
     fn mount<H, T, S, const ON: bool>(
         router: Router<S>,
         contract: &RouteContract<ON>,
@@ -81,8 +100,75 @@ pub trait Operation {
             index,
             ..
         } = Self::BINDING;
-        router.route(path, on_validated(contract, method, handler, index))
+        router.route(
+            path,
+            on_validated(contract, method, handler, index, &Self::REQUEST),
+        )
     }
+}
+
+/// What a handler's extractors can hold, as `#[contract]` read them from its signature.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestTypes {
+    pub path: PathTypes,
+    /// `Query<T>`: `T`'s shape and fields (named as on the wire).
+    pub query: Option<(&'static Shape, Option<&'static [Field]>)>,
+    /// `Json<T>`: `T`'s name, and a check that the body deserializes into it.
+    pub body: Option<(&'static str, Option<BodyCheck>)>,
+}
+
+/// The Rust types of `Path<…>`.
+#[derive(Clone, Copy, Debug)]
+pub enum PathTypes {
+    None,
+    /// A tuple: the template's parameter names in order, each with its element's shape.
+    Each(&'static [(&'static str, &'static Shape)]),
+    /// One type: a struct (its fields, by name) or, for a template with one parameter
+    /// (`single`), that parameter's type.
+    One {
+        single: Option<&'static str>,
+        shape: &'static Shape,
+        fields: Option<&'static [Field]>,
+    },
+}
+
+/// Deserializes a JSON body into the handler's type and drops it: the JSON pointer and
+/// serde's message where that fails.
+pub type BodyCheck = fn(&[u8]) -> Result<(), (String, String)>;
+
+impl RequestTypes {
+    pub const NONE: RequestTypes = RequestTypes {
+        path: PathTypes::None,
+        query: None,
+        body: None,
+    };
+}
+
+/// [`BodyCheck`] for `T`.
+pub fn body_check<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<(), (String, String)> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let pointer = pointer_of(e.path());
+            Err((pointer, e.into_inner().to_string()))
+        }
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => out.push_str(variant),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
 }
 
 /// A handler's operation, as `routes!` checks it.

@@ -1,8 +1,8 @@
-//! What `routes!` mounts: each handler wrapped so that its response is checked against its own
-//! operation. The operation is known when the router is built (`routes!` has it from
+//! What `routes!` mounts: each handler wrapped so that its requests are validated against its
+//! own operation (and its Rust types) before it runs, and its responses after it returns (in
+//! debug builds). The operation is known when the router is built (`routes!` has it from
 //! `#[contract]`), so no route is looked up per request and no layer wraps the routes.
 
-use std::any::Any;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -12,35 +12,39 @@ use axum::routing::{MethodFilter, MethodRouter};
 
 use super::contract::{Contract, SpecBundle};
 use super::layer::{Check, Config, ResponseFuture};
+use crate::__private::RequestTypes;
 
-/// The spec of a `routes!` router, parsed when `ON` (the user crate's `debug_assertions`); with
-/// `ON` false nothing of the validation is compiled in.
+/// The spec of a `routes!` router. `ON` (the user crate's `debug_assertions`) turns response
+/// validation on.
 #[doc(hidden)]
 pub struct RouteContract<const ON: bool> {
-    /// A `Contract`, behind `dyn Any`: its drop code is then reached through a vtable made
-    /// only where one is built (when `ON`), so a release binary does not carry it, nor
-    /// the validators'.
-    contract: Option<Arc<dyn Any + Send + Sync>>,
+    contract: Arc<Contract>,
+    requests: bool,
 }
 
 impl<const ON: bool> RouteContract<ON> {
     pub fn new(bundle: SpecBundle) -> Self {
         RouteContract {
-            contract: if ON {
-                Some(Contract::new(bundle) as Arc<dyn Any + Send + Sync>)
-            } else {
-                None
-            },
+            contract: Contract::new(bundle),
+            requests: true,
         }
+    }
+
+    /// `routes!(validate_requests = false; …)`.
+    pub fn validate_requests(mut self, on: bool) -> Self {
+        self.requests = on;
+        self
     }
 }
 
-/// A handler whose responses are checked against its operation (when `ON`).
+/// A handler whose requests (and, when `ON`, responses) are checked against its operation.
 #[doc(hidden)]
 pub struct Validated<H, T, S, const ON: bool> {
     handler: H,
-    contract: Option<Arc<Contract>>,
+    contract: Arc<Contract>,
     index: usize,
+    requests: bool,
+    types: &'static RequestTypes,
     marker: PhantomData<fn() -> (T, S)>,
 }
 
@@ -50,6 +54,8 @@ impl<H: Clone, T, S, const ON: bool> Clone for Validated<H, T, S, ON> {
             handler: self.handler.clone(),
             contract: self.contract.clone(),
             index: self.index,
+            requests: self.requests,
+            types: self.types,
             marker: PhantomData,
         }
     }
@@ -59,25 +65,43 @@ impl<H, T, S, const ON: bool> Handler<T, S> for Validated<H, T, S, ON>
 where
     H: Handler<T, S>,
     T: 'static,
-    S: 'static,
+    S: Send + 'static,
 {
     type Future = ResponseFuture<H::Future>;
 
     fn call(self, request: Request, state: S) -> Self::Future {
-        let is_head = request.method() == http::Method::HEAD;
-        let future = self.handler.call(request, state);
-        match self.contract {
-            Some(contract) if ON && self.index < contract.ops.len() => ResponseFuture::checking(
-                future,
-                Check {
-                    contract,
-                    index: self.index,
-                    is_head,
-                    config: Config::ROUTES,
-                },
-            ),
-            _ => ResponseFuture::passthrough(future),
+        let Some(op) = self.contract.ops.get(self.index) else {
+            return ResponseFuture::passthrough(self.handler.call(request, state));
+        };
+        let config = Config {
+            responses: ON,
+            requests: self.requests,
+            ..Config::ROUTES
+        };
+        // Nothing to read from a request to an operation without parameters or a body.
+        let validate = self.requests && (!op.params.is_empty() || op.body.is_some());
+        let check = Check {
+            is_head: request.method() == http::Method::HEAD,
+            contract: self.contract,
+            index: self.index,
+            config,
+        };
+        if !validate {
+            return ResponseFuture::checking(self.handler.call(request, state), check);
         }
+        let (handler, types) = (self.handler, self.types);
+        ResponseFuture::boxed(Box::pin(async move {
+            let op = &check.contract.ops[check.index];
+            let limit = check.config.body_limit;
+            let request =
+                match super::request::validate(&check.contract, op, request, limit, Some(types))
+                    .await
+                {
+                    Ok(request) => request,
+                    Err(rejection) => return rejection,
+                };
+            ResponseFuture::checking(handler.call(request, state), check).await
+        }))
     }
 }
 
@@ -90,25 +114,22 @@ pub fn on_validated<const ON: bool, H, T, S>(
     method: MethodFilter,
     handler: H,
     index: usize,
+    types: &'static RequestTypes,
 ) -> MethodRouter<S>
 where
     H: Handler<T, S>,
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    // Decided per instance: with `ON` false the wrapper is never instantiated, so nothing of
-    // the validation  reaches a release binary.
-    if ON {
-        axum::routing::on(
-            method,
-            Validated::<H, T, S, ON> {
-                handler,
-                contract: contract.contract.clone().and_then(|c| c.downcast().ok()),
-                index,
-                marker: PhantomData,
-            },
-        )
-    } else {
-        axum::routing::on(method, handler)
-    }
+    axum::routing::on(
+        method,
+        Validated::<H, T, S, ON> {
+            handler,
+            contract: contract.contract.clone(),
+            index,
+            requests: contract.requests,
+            types,
+            marker: PhantomData,
+        },
+    )
 }

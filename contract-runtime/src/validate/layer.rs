@@ -29,29 +29,32 @@ pub enum OnViolation {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
-    responses: bool,
-    requests: bool,
-    on_violation: OnViolation,
-    body_limit: usize,
+    pub responses: bool,
+    pub requests: bool,
+    pub on_violation: OnViolation,
+    pub body_limit: usize,
 }
 
-/// Validates the responses (and, when asked, the requests) of a router against the spec.
+/// Validates the requests and responses of a router against the spec.
 ///
-/// `routes!` validates its handlers' responses by itself in builds with `debug_assertions`
-/// (each handler checked against its own operation). For a router built by hand:
+/// `routes!` validates its handlers by itself (each against its own operation). For a router
+/// built by hand:
 ///
 /// ```ignore
 /// use contract_runtime::{ContractLayer, OnViolation};
 ///
 /// let app = axum::Router::new()
 ///     .route("/pets", axum::routing::get(list_pets))
-///     .layer(ContractLayer::new(contract_runtime::spec!()).validate_requests(true));
+///     .layer(ContractLayer::new(contract_runtime::spec!()));
 /// ```
 ///
-/// Response validation is on by default where `debug_assertions` are (use
-/// [`ContractLayer::validate_responses`] to decide otherwise); request validation is off until
-/// asked for. A bad request gets a 400 (422 for a well-formed body that breaks its schema, 413
-/// for a body over [`ContractLayer::body_limit`], 415 for an undeclared media type), never a 500.
+/// Request validation is on by default in every build ([`ContractLayer::validate_requests`]
+/// opts out); response validation is on by default where `debug_assertions` are (use
+/// [`ContractLayer::validate_responses`] to decide otherwise). A bad request gets a 400 (422
+/// for a well-formed body that breaks its schema, 413 for a body over
+/// [`ContractLayer::body_limit`], 415 for an undeclared media type), or the nearest client
+/// error the operation declares, never a 500; an undeclared client error from the router (an
+/// extractor's rejection) is answered in the operation's declared form.
 #[derive(Debug, Clone)]
 pub struct ContractLayer {
     contract: Arc<Contract>,
@@ -59,10 +62,10 @@ pub struct ContractLayer {
 }
 
 impl Config {
-    /// What `routes!` validates: responses, a violation answered with a 500.
+    /// What `routes!` validates: requests, and responses (a violation answered with a 500).
     pub(crate) const ROUTES: Config = Config {
         responses: true,
-        requests: false,
+        requests: true,
         on_violation: OnViolation::Respond,
         body_limit: 2 * 1024 * 1024,
     };
@@ -170,7 +173,9 @@ where
                     let op = &check.contract.ops[check.index];
                     let limit = check.config.body_limit;
                     let request =
-                        match super::request::validate(&check.contract, op, request, limit).await {
+                        match super::request::validate(&check.contract, op, request, limit, None)
+                            .await
+                        {
                             Ok(request) => request,
                             Err(rejection) => return rejection,
                         };
@@ -194,6 +199,31 @@ pub(crate) struct Check {
     pub index: usize,
     pub is_head: bool,
     pub config: Config,
+}
+
+impl Check {
+    /// Whether the response's body is read: to validate it, or to answer an undeclared client
+    /// error (an extractor's rejection) in the operation's declared form.
+    fn reads(&self, response: &Response) -> bool {
+        self.config.responses
+            || response.status().is_client_error() && {
+                let op = &self.contract.ops[self.index];
+                let content_type = response
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok());
+                !is_declared(op, response.status(), content_type)
+            }
+    }
+}
+
+/// Whether the operation declares a response of this status and media type.
+fn is_declared(op: &OpSpec, status: StatusCode, content_type: Option<&str>) -> bool {
+    match op.response(status.as_u16()) {
+        None => false,
+        Some((_, content)) if content.is_empty() => content_type.is_none(),
+        Some((_, content)) => content_type.is_some_and(|ct| find_media(content, ct).is_some()),
+    }
 }
 
 /// What the wrapped future yields: a tower service's `Result<Response, Infallible>`, or an
@@ -262,6 +292,12 @@ impl<F> ResponseFuture<F> {
         }
     }
 
+    pub(crate) fn boxed(future: BoxFuture) -> Self {
+        ResponseFuture {
+            state: State::Boxed { future },
+        }
+    }
+
     pub(crate) fn checking(future: F, check: Check) -> Self {
         ResponseFuture {
             state: State::Calling {
@@ -292,6 +328,10 @@ where
                     let Some(check) = check.take() else {
                         return Poll::Ready(O::from_response(response));
                     };
+                    if !check.reads(&response) {
+                        self.as_mut().project().state.set(State::Done);
+                        return Poll::Ready(O::from_response(response));
+                    }
                     let (parts, body) = response.into_parts();
                     let mut reader = BodyReader::new(body, RESPONSE_LIMIT);
                     // Most bodies are whole already (`Json`, `String`, `Bytes`): checked here,
@@ -467,6 +507,20 @@ fn check_response(
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| std::str::from_utf8(v.as_bytes()).ok());
+    if status.is_client_error() && !is_declared(op, status, content_type) {
+        // An extractor's rejection (or the handler's own undeclared client error): the same
+        // answer in the form the operation declares for client errors.
+        let detail = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).into_owned();
+        tracing::warn!(
+            operation = %op.label(),
+            status = status.as_u16(),
+            "an undeclared client error is answered in the operation's declared form: {detail}"
+        );
+        return request_error(&check.contract, op, status, &detail, Vec::new());
+    }
+    if !check.config.responses {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
     let violations = response_violations(
         &check.contract,
         op,
@@ -636,14 +690,151 @@ fn violation(
 /// tells it from the application's own server errors.
 pub(crate) const RESPONSE_VIOLATION: &str = "Response violates the API contract";
 
-/// A problem+json response (RFC 9457).
-pub(crate) fn error_response(
+/// A refused request, answered in the form the operation declares for client errors: the
+/// status `wanted` where it is declared (exactly, as `4XX` or as `default`), else 400 where that
+/// is, else the nearest declared 4xx; as `application/problem+json` (RFC 9457), or the JSON
+/// media type the response declares, in a document its schema accepts.
+pub(crate) fn request_error(
+    contract: &Contract,
+    op: &OpSpec,
+    wanted: StatusCode,
+    detail: &str,
+    violations: Vec<Violation>,
+) -> Response {
+    let status = declared_status(op, wanted);
+    let declared = op.response(status.as_u16()).map(|(_, content)| content);
+    let Some(content) = declared else {
+        return error_response(status, detail, op, violations, None);
+    };
+    if content.is_empty() {
+        tracing::debug!(operation = %op.label(), "request refused: {detail}");
+        return status.into_response();
+    }
+    let media = content
+        .iter()
+        .find(|m| essence(&m.media).eq_ignore_ascii_case("application/problem+json"))
+        .or_else(|| content.iter().find(|m| m.is_json));
+    let Some(media) = media else {
+        if let Some(text) = content
+            .iter()
+            .find(|m| media_matches(&m.media, "text/plain"))
+        {
+            let mut response = (status, detail.to_string()).into_response();
+            if let Ok(value) = HeaderValue::from_str(&text.media) {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            return response;
+        }
+        return error_response(status, detail, op, violations, None);
+    };
+    let full = problem(status, detail, op, &violations, None);
+    let body = match media.site {
+        Some(site) if !contract.check(site, &full).is_empty() => {
+            match fitting_problem(contract, site, status, detail) {
+                // The schema's own members, and the problem's beside them where it allows.
+                Some(Value::Object(fitting)) => {
+                    let mut merged = full.clone();
+                    if let Value::Object(members) = &mut merged {
+                        members.extend(fitting.clone());
+                    }
+                    if contract.check(site, &merged).is_empty() {
+                        merged
+                    } else {
+                        Value::Object(fitting)
+                    }
+                }
+                Some(fitting) => fitting,
+                None => full,
+            }
+        }
+        _ => full,
+    };
+    let mut response = (status, body.to_string()).into_response();
+    let content_type = if media.media.contains('*') {
+        HeaderValue::from_static("application/problem+json")
+    } else {
+        HeaderValue::from_str(&media.media)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/problem+json"))
+    };
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, content_type);
+    response
+}
+
+/// The status a refusal that wants `wanted` is answered with.
+fn declared_status(op: &OpSpec, wanted: StatusCode) -> StatusCode {
+    if op.response(wanted.as_u16()).is_some() {
+        return wanted;
+    }
+    let declared = op
+        .responses
+        .iter()
+        .filter_map(|(k, _)| k.parse::<u16>().ok())
+        .filter(|s| (400..500).contains(s));
+    let nearest = declared.min_by_key(|s| {
+        // 400 first, then by distance (the lower on a tie).
+        (u16::from(*s != 400), s.abs_diff(wanted.as_u16()), *s)
+    });
+    nearest
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(wanted)
+}
+
+/// A problem document the declared error schema at `site` accepts: RFC 9457's members alone,
+/// else a value generated from the schema with its message-like strings set to `detail`.
+fn fitting_problem(
+    contract: &Contract,
+    site: usize,
+    status: StatusCode,
+    detail: &str,
+) -> Option<Value> {
+    let minimal = json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Bad Request"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    if contract.check(site, &minimal).is_empty() {
+        return Some(minimal);
+    }
+    let schema = contract.schema(site)?;
+    let mut rng = crate::testing::generate::Rng::new(u64::from(status.as_u16()));
+    let mut value = crate::testing::generate::valid(contract, schema, &mut rng, 0);
+    if !contract.check(site, &value).is_empty() {
+        return None;
+    }
+    if let Value::Object(map) = &mut value {
+        for key in ["detail", "message", "error", "title", "description"] {
+            if let Some(slot) = map.get_mut(key).filter(|v| v.is_string()) {
+                let before = std::mem::replace(slot, Value::String(detail.to_string()));
+                if !contract.check(site, &value).is_empty()
+                    && let Some(slot) = value.get_mut(key)
+                {
+                    *slot = before;
+                }
+                break;
+            }
+        }
+        if let Some(slot) = value.get_mut("status").filter(|v| v.is_u64()) {
+            let before = std::mem::replace(slot, json!(status.as_u16()));
+            if !contract.check(site, &value).is_empty()
+                && let Some(slot) = value.get_mut("status")
+            {
+                *slot = before;
+            }
+        }
+    }
+    Some(value)
+}
+
+fn problem(
     status: StatusCode,
     detail: &str,
     op: &OpSpec,
-    violations: Vec<Violation>,
+    violations: &[Violation],
     response_status: Option<u16>,
-) -> Response {
+) -> Value {
     let title = match status.as_u16() {
         500 => RESPONSE_VIOLATION,
         413 => "Request body too large",
@@ -651,7 +842,7 @@ pub(crate) fn error_response(
         422 => "Request body violates the API contract",
         _ => "Request violates the API contract",
     };
-    let body = json!({
+    let mut body = json!({
         "type": "about:blank",
         "title": title,
         "status": status.as_u16(),
@@ -661,10 +852,21 @@ pub(crate) fn error_response(
         "path": op.path,
         "violations": violations,
     });
-    let mut body = body;
     if let Some(s) = response_status {
         body["responseStatus"] = json!(s);
     }
+    body
+}
+
+/// A problem+json response (RFC 9457).
+pub(crate) fn error_response(
+    status: StatusCode,
+    detail: &str,
+    op: &OpSpec,
+    violations: Vec<Violation>,
+    response_status: Option<u16>,
+) -> Response {
+    let body = problem(status, detail, op, &violations, response_status);
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -7,67 +7,178 @@ use axum::response::Response;
 use http::{StatusCode, header};
 use serde_json::Value;
 
+use std::borrow::Cow;
+
 use super::contract::{Contract, OpSpec, Violation};
-use super::layer::{error_response, find_media};
+use super::layer::{find_media, request_error};
+use crate::__private::{PathTypes, RequestTypes};
+use crate::schema::{Field, Shape};
 
 pub(crate) async fn validate(
     contract: &Contract,
     op: &OpSpec,
     request: Request,
     limit: usize,
+    types: Option<&RequestTypes>,
 ) -> Result<Request, Response> {
     let (mut parts, body) = request.into_parts();
-    let path_params: Vec<(String, String)> =
-        match RawPathParams::from_request_parts(&mut parts, &()).await {
+    let refuse = |status: StatusCode, detail: &str, violations: Vec<Violation>| {
+        request_error(contract, op, status, detail, violations)
+    };
+    if !op.params.is_empty() {
+        let violations = parameters(contract, op, &mut parts, types).await;
+        if !violations.is_empty() {
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                "the request's parameters do not match the OpenAPI contract",
+                violations,
+            ));
+        }
+    }
+
+    let Some((required, content)) = &op.body else {
+        return Ok(Request::from_parts(parts, body));
+    };
+    let bytes = match super::layer::read_body(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(e) if e.is::<super::layer::TooLarge>() => {
+            return Err(refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!("the request body is larger than {limit} bytes"),
+                Vec::new(),
+            ));
+        }
+        Err(e) => {
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("the request body could not be read: {e}"),
+                Vec::new(),
+            ));
+        }
+    };
+    if bytes.is_empty() {
+        if *required {
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                "the request body is required",
+                Vec::new(),
+            ));
+        }
+        return Ok(Request::from_parts(parts, Body::from(bytes)));
+    }
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let Some(media) = content_type.and_then(|ct| find_media(content, ct)) else {
+        let declared: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
+        return Err(refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &format!(
+                "Content-Type `{}` is not declared for this body (declared: {})",
+                content_type.unwrap_or("none"),
+                declared.join(", ")
+            ),
+            Vec::new(),
+        ));
+    };
+    if let (Some(site), true) = (media.site, media.is_json)
+        && !contract.accepts(site, &bytes)
+    {
+        let value: Value = match parse_without_repeated_keys(&bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                return Err(refuse(
+                    StatusCode::BAD_REQUEST,
+                    &format!("the request body is not valid JSON: {e}"),
+                    Vec::new(),
+                ));
+            }
+        };
+        let violations = contract.check(site, &value);
+        if !violations.is_empty() {
+            return Err(refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the request body does not match the OpenAPI contract",
+                violations,
+            ));
+        }
+    }
+    // The handler's own type, where it reads the body as JSON: what the spec allows and the
+    // type cannot hold (a number past `u8`, a string no variant is named) is refused here,
+    // in the same form, rather than by the extractor.
+    if let (Some((type_name, Some(fits))), true) = (types.and_then(|t| t.body), media.is_json)
+        && let Err((pointer, message)) = fits(&bytes)
+    {
+        return Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the request body does not fit the handler's type",
+            vec![Violation {
+                pointer,
+                schema_path: format!("{}: request body (Rust type `{type_name}`)", op.label()),
+                rule: "rust-type".into(),
+                message: format!("`{type_name}` cannot hold the body: {message}"),
+            }],
+        ));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The parameters' violations: of the spec's schemas, then of the handler's Rust types.
+async fn parameters(
+    contract: &Contract,
+    op: &OpSpec,
+    parts: &mut http::request::Parts,
+    types: Option<&RequestTypes>,
+) -> Vec<Violation> {
+    let has = |location: &str| op.params.iter().any(|p| p.location == location);
+    let path_params: Vec<(String, String)> = if has("path") {
+        match RawPathParams::from_request_parts(parts, &()).await {
             Ok(params) => params
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             Err(_) => Vec::new(),
-        };
-    let query: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
-    let cookies: Vec<(String, String)> = parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| {
-            c.trim()
-                .split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-        })
-        .collect();
+        }
+    } else {
+        Vec::new()
+    };
+    let query: Vec<(Cow<str>, Cow<str>)> = match parts.uri.query() {
+        Some(q) if has("query") => form_urlencoded::parse(q.as_bytes()).collect(),
+        _ => Vec::new(),
+    };
+    let cookies: Vec<(&str, &str)> = if has("cookie") {
+        parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().split_once('='))
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     let mut violations = Vec::new();
     for p in &op.params {
-        let pick = |pairs: &[(String, String)]| -> Vec<String> {
-            pairs
-                .iter()
-                .filter(|(k, _)| *k == p.name)
-                .map(|(_, v)| v.clone())
-                .collect()
-        };
-        let raw: Vec<String> = match p.location.as_str() {
-            "path" => pick(&path_params),
-            "query" => pick(&query),
-            "cookie" => pick(&cookies),
+        let raw: Vec<&str> = match p.location.as_str() {
+            "path" => pick(&path_params, &p.name),
+            "query" => pick(&query, &p.name),
+            "cookie" => pick(&cookies, &p.name),
             _ => parts
                 .headers
                 .get_all(p.name.as_str())
                 .iter()
-                .filter_map(|v| v.to_str().ok().map(str::to_string))
+                .filter_map(|v| v.to_str().ok())
                 .collect(),
         };
+        let parameter = || format!("{}: {} parameter `{}`", op.label(), p.location, p.name);
         if raw.is_empty() {
             if p.required {
                 violations.push(Violation {
                     pointer: String::new(),
-                    schema_path: format!("{}: {} parameter `{}`", op.label(), p.location, p.name),
+                    schema_path: parameter(),
                     rule: "required".into(),
                     message: format!(
                         "the required {} parameter `{}` is missing",
@@ -89,7 +200,7 @@ pub(crate) async fn validate(
         {
             violations.push(Violation {
                 pointer: String::new(),
-                schema_path: format!("{}: {} parameter `{}`", op.label(), p.location, p.name),
+                schema_path: parameter(),
                 rule: "repeated".into(),
                 message: format!(
                     "the {} parameter `{}` is given {} times, but it takes a single value",
@@ -101,102 +212,147 @@ pub(crate) async fn validate(
             continue;
         }
         let value = coerce(contract, schema, &raw, p.explode);
+        let before = violations.len();
         for mut v in contract.check(site, &value) {
             v.message = format!("{} parameter `{}`: {}", p.location, p.name, v.message);
             violations.push(v);
         }
+        if violations.len() > before || raw.len() > 1 {
+            continue;
+        }
+        if let Some(shape) = types.and_then(|t| rust_type_of(t, &p.location, &p.name))
+            && let Some(rust) = text_misfit(shape, raw[0])
+        {
+            violations.push(Violation {
+                pointer: String::new(),
+                schema_path: parameter(),
+                rule: "rust-type".into(),
+                message: format!(
+                    "{} parameter `{}`: `{}` does not fit the handler's `{rust}`",
+                    p.location,
+                    p.name,
+                    shown(raw[0])
+                ),
+            });
+        }
     }
-    if !violations.is_empty() {
-        return Err(error_response(
-            StatusCode::BAD_REQUEST,
-            "the request's parameters do not match the OpenAPI contract",
-            op,
-            violations,
-            None,
-        ));
-    }
+    violations
+}
 
-    let Some((required, content)) = &op.body else {
-        return Ok(Request::from_parts(parts, body));
-    };
-    let bytes = match super::layer::read_body(body, limit).await {
-        Ok(bytes) => bytes,
-        Err(e) if e.is::<super::layer::TooLarge>() => {
-            return Err(error_response(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &format!("the request body is larger than {limit} bytes"),
-                op,
-                Vec::new(),
-                None,
-            ));
-        }
-        Err(e) => {
-            return Err(error_response(
-                StatusCode::BAD_REQUEST,
-                &format!("the request body could not be read: {e}"),
-                op,
-                Vec::new(),
-                None,
-            ));
-        }
-    };
-    if bytes.is_empty() {
-        if *required {
-            return Err(error_response(
-                StatusCode::BAD_REQUEST,
-                "the request body is required",
-                op,
-                Vec::new(),
-                None,
-            ));
-        }
-        return Ok(Request::from_parts(parts, Body::from(bytes)));
+fn pick<'a, K: AsRef<str>, V: AsRef<str>>(pairs: &'a [(K, V)], name: &str) -> Vec<&'a str> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k.as_ref() == name)
+        .map(|(_, v)| v.as_ref())
+        .collect()
+}
+
+/// A parameter's text as messages quote it, cut short.
+fn shown(text: &str) -> String {
+    if text.len() <= 64 {
+        return text.to_string();
     }
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let Some(media) = content_type.and_then(|ct| find_media(content, ct)) else {
-        let declared: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
-        return Err(error_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            &format!(
-                "Content-Type `{}` is not declared for this body (declared: {})",
-                content_type.unwrap_or("none"),
-                declared.join(", ")
-            ),
-            op,
-            Vec::new(),
-            None,
-        ));
-    };
-    if let (Some(site), true) = (media.site, media.is_json)
-        && !contract.accepts(site, &bytes)
-    {
-        let value: Value = match parse_without_repeated_keys(&bytes) {
-            Ok(v) => v,
-            Err(e) => {
-                return Err(error_response(
-                    StatusCode::BAD_REQUEST,
-                    &format!("the request body is not valid JSON: {e}"),
-                    op,
-                    Vec::new(),
-                    None,
-                ));
+    let mut cut = 61;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", &text[..cut])
+}
+
+/// The Rust type a handler reads parameter `name` (at `location`) into, where it says.
+fn rust_type_of(types: &RequestTypes, location: &str, name: &str) -> Option<&'static Shape> {
+    let field = |fields: &'static [Field]| fields.iter().find(|f| f.name == name).map(|f| f.shape);
+    match location {
+        "path" => match types.path {
+            PathTypes::None => None,
+            PathTypes::Each(pairs) => pairs.iter().find(|(n, _)| *n == name).map(|(_, s)| *s),
+            PathTypes::One {
+                single,
+                shape,
+                fields,
+            } => match (fields_of(shape, fields), single) {
+                ([], Some(single)) if single == name => Some(shape),
+                ([], _) => None,
+                (fields, _) => field(fields),
+            },
+        },
+        "query" => {
+            let (shape, fields) = types.query?;
+            field(fields_of(shape, fields))
+        }
+        _ => None,
+    }
+}
+
+fn fields_of(shape: &'static Shape, fields: Option<&'static [Field]>) -> &'static [Field] {
+    match (fields, shape) {
+        (Some(fields), _) => fields,
+        (None, Shape::Object(fields)) => fields,
+        _ => &[],
+    }
+}
+
+/// The Rust type that cannot hold `text` (a parameter's value, read as axum's `Path` and
+/// `Query` read it), named; `None` when it fits or the shape says nothing checkable.
+fn text_misfit(shape: &Shape, text: &str) -> Option<String> {
+    let fits = match *shape {
+        Shape::Option(inner) => return text_misfit(inner, text),
+        Shape::Bool => text.parse::<bool>().is_ok(),
+        Shape::Int { bits, signed } => {
+            let fits = match (bits, signed) {
+                (8, true) => text.parse::<i8>().is_ok(),
+                (16, true) => text.parse::<i16>().is_ok(),
+                (32, true) => text.parse::<i32>().is_ok(),
+                (64, true) => text.parse::<i64>().is_ok(),
+                (8, false) => text.parse::<u8>().is_ok(),
+                (16, false) => text.parse::<u16>().is_ok(),
+                (32, false) => text.parse::<u32>().is_ok(),
+                (64, false) => text.parse::<u64>().is_ok(),
+                (_, true) => text.parse::<i128>().is_ok(),
+                (_, false) => text.parse::<u128>().is_ok(),
+            };
+            if fits {
+                return None;
             }
-        };
-        let violations = contract.check(site, &value);
-        if !violations.is_empty() {
-            return Err(error_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "the request body does not match the OpenAPI contract",
-                op,
-                violations,
-                None,
+            return Some(format!("{}{bits}", if signed { "i" } else { "u" }));
+        }
+        Shape::Float { bits } => {
+            // Rust reads a number past the type's range as infinity, which no client meant.
+            let written_infinite = text
+                .trim_start_matches(['+', '-'])
+                .to_ascii_lowercase()
+                .starts_with("inf");
+            let fits = if bits == 32 {
+                text.parse::<f32>()
+                    .is_ok_and(|f| f.is_finite() || written_infinite)
+            } else {
+                text.parse::<f64>()
+                    .is_ok_and(|f| f.is_finite() || written_infinite)
+            };
+            if fits {
+                return None;
+            }
+            return Some(format!("f{bits}"));
+        }
+        Shape::Enum(values) => {
+            if values.contains(&text) {
+                return None;
+            }
+            return Some(format!(
+                "enum of {}",
+                values
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
-    }
-    Ok(Request::from_parts(parts, Body::from(bytes)))
+        _ => true,
+    };
+    (!fits).then(|| match shape {
+        Shape::Bool => "bool".to_string(),
+        _ => "type".to_string(),
+    })
 }
 
 /// A JSON body, refused where an object repeats a key: the validator would see one value and
@@ -292,26 +448,38 @@ fn primary_type<'a>(contract: &'a Contract, schema: &'a Value) -> Option<&'a str
 
 /// A parameter's text as the JSON value its schema describes; text that does not parse stays
 /// text, so the schema reports the type error.
-fn coerce(contract: &Contract, schema: &Value, raw: &[String], explode: bool) -> Value {
+fn coerce(contract: &Contract, schema: &Value, raw: &[&str], explode: bool) -> Value {
     if primary_type(contract, schema) == Some("array") {
         let items = contract.resolve(schema).get("items");
-        let values: Vec<String> = if raw.len() > 1 || explode {
+        let values: Vec<&str> = if raw.len() > 1 || explode {
             raw.to_vec()
         } else {
-            raw[0].split(',').map(str::to_string).collect()
+            raw[0].split(',').collect()
         };
         return Value::Array(values.iter().map(|v| scalar(contract, items, v)).collect());
     }
-    scalar(contract, Some(schema), &raw[0])
+    scalar(contract, Some(schema), raw[0])
 }
 
 fn scalar(contract: &Contract, schema: Option<&Value>, text: &str) -> Value {
     let ty = schema.and_then(|s| primary_type(contract, s));
     match ty {
+        // An integer past 64 bits is still an integer to the spec (whether the handler's type
+        // holds it is checked apart): read as a float, as `serde_json` reads such a number.
         Some("integer") => text
             .parse::<i64>()
             .map(Value::from)
-            .unwrap_or_else(|_| Value::String(text.into())),
+            .or_else(|_| text.parse::<u64>().map(Value::from))
+            .ok()
+            .or_else(|| {
+                let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+                (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| text.parse::<f64>().ok())
+                    .flatten()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+            })
+            .unwrap_or_else(|| Value::String(text.into())),
         Some("number") => text
             .parse::<f64>()
             .ok()

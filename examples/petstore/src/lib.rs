@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
-use contract_runtime::{ContractLayer, Responses, Schema, contract, routes};
+use contract_runtime::{Responses, Schema, contract};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Schema)]
@@ -246,11 +246,13 @@ async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// The whole service: every operation of the spec, with a fresh store. Requests are validated
-/// against the spec before the handlers run (a malformed one gets a problem+json 400, 413, 415
-/// or 422, as the spec declares); `routes!` adds response validation in debug builds.
+/// The whole service: every operation of the spec, with a fresh store. `routes!` validates
+/// each request against its operation and the handler's types before the handler runs (a bad
+/// one gets the 400, 413, 415 or 422 problem+json the spec declares), and each response in
+/// debug builds.
+#[cfg(not(feature = "unvalidated"))]
 pub fn app() -> Router {
-    let router = routes!(
+    contract_runtime::routes!(
         list_pets,
         create_pet,
         show_pet,
@@ -258,10 +260,22 @@ pub fn app() -> Router {
         delete_pet,
         show_owned_pet,
         health
-    );
-    let requests = ContractLayer::new(contract_runtime::spec!())
-        .validate_requests(true)
-        .validate_responses(false)
-        .body_limit(64 * 1024);
-    router.layer(requests).with_state(AppState::default())
+    )
+    .with_state(AppState::default())
+}
+
+/// The same handlers on plain axum routes, nothing validated: the baseline that
+/// `bench/load.sh` and the binary-size figure in BENCHMARKS.md compare against.
+#[cfg(feature = "unvalidated")]
+pub fn app() -> Router {
+    use axum::routing::get;
+    Router::new()
+        .route("/pets", get(list_pets).post(create_pet))
+        .route(
+            "/pets/{petId}",
+            get(show_pet).put(update_pet).delete(delete_pet),
+        )
+        .route("/owners/{ownerId}/pets/{petId}", get(show_owned_pet))
+        .route("/health", get(health))
+        .with_state(AppState::default())
 }

@@ -31,7 +31,13 @@ PORT=39217
 ADDR=127.0.0.1:$PORT
 PET='{"name":"rex","tag":"dog"}'
 server=
-stop() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; server=; }
+stop() {
+  if [ -n "$server" ]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  server=
+}
 trap stop EXIT
 start() {
   PORT=$PORT "$OUT/$1" >/dev/null &

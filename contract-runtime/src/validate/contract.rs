@@ -105,13 +105,33 @@ impl Contract {
     /// Parses an embedded bundle. The bundle is produced by the macros, so a failure here is a
     /// bug; it yields a contract with no operations (nothing is validated) rather than a panic.
     pub fn new(bundle: SpecBundle) -> Arc<Contract> {
+        Arc::new(Contract::parse(bundle))
+    }
+
+    /// The contract of `bundle`, parsed once per process and kept: routers and layers hold a
+    /// `&'static` reference, which costs no reference counting per request. A program embeds
+    /// a fixed set of bundles (one per `spec!`/`routes!` spec), so what is kept is bounded.
+    pub(crate) fn shared(bundle: SpecBundle) -> &'static Contract {
+        type Kept = Vec<((usize, usize), &'static Contract)>;
+        static KEPT: Mutex<Kept> = Mutex::new(Vec::new());
+        let key = (bundle.json.as_ptr() as usize, bundle.json.len());
+        let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, contract)) = kept.iter().find(|(k, _)| *k == key) {
+            return contract;
+        }
+        let contract: &'static Contract = Box::leak(Box::new(Contract::parse(bundle)));
+        kept.push((key, contract));
+        contract
+    }
+
+    fn parse(bundle: SpecBundle) -> Contract {
         let value: Value = serde_json::from_str(bundle.json).unwrap_or_else(|e| {
             tracing::error!(
                 "contract: the embedded spec bundle does not parse ({e}); nothing will be validated"
             );
             Value::Null
         });
-        Arc::new(Contract::from_value(value))
+        Contract::from_value(value)
     }
 
     fn from_value(mut value: Value) -> Contract {
@@ -248,7 +268,6 @@ impl Contract {
         let Some(s) = self.sites.get(site) else {
             return Vec::new();
         };
-        crate::validate::count_validation();
         let validator = s.validator.get_or_init(|| self.compile(&s.schema));
         // Most values are valid: answer that cheaply, collect details only on failure.
         if validator.is_valid(instance) {
@@ -276,7 +295,6 @@ impl Contract {
         let Some(s) = self.sites.get(site) else {
             return false;
         };
-        crate::validate::count_validation();
         s.streaming
             .get_or_init(|| {
                 StreamingValidator::new(&s.schema, &self.defs, &|schema| {

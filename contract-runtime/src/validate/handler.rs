@@ -4,7 +4,6 @@
 //! `#[contract]`), so no route is looked up per request and no layer wraps the routes.
 
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::handler::Handler;
@@ -18,14 +17,14 @@ use crate::__private::RequestTypes;
 /// validation on.
 #[doc(hidden)]
 pub struct RouteContract<const ON: bool> {
-    contract: Arc<Contract>,
+    contract: &'static Contract,
     requests: bool,
 }
 
 impl<const ON: bool> RouteContract<ON> {
     pub fn new(bundle: SpecBundle) -> Self {
         RouteContract {
-            contract: Contract::new(bundle),
+            contract: Contract::shared(bundle),
             requests: true,
         }
     }
@@ -41,7 +40,7 @@ impl<const ON: bool> RouteContract<ON> {
 #[doc(hidden)]
 pub struct Validated<H, T, S, const ON: bool> {
     handler: H,
-    contract: Arc<Contract>,
+    contract: &'static Contract,
     index: usize,
     requests: bool,
     types: &'static RequestTypes,
@@ -52,7 +51,7 @@ impl<H: Clone, T, S, const ON: bool> Clone for Validated<H, T, S, ON> {
     fn clone(&self) -> Self {
         Validated {
             handler: self.handler.clone(),
-            contract: self.contract.clone(),
+            contract: self.contract,
             index: self.index,
             requests: self.requests,
             types: self.types,
@@ -125,7 +124,7 @@ where
         method,
         Validated::<H, T, S, ON> {
             handler,
-            contract: contract.contract.clone(),
+            contract: contract.contract,
             index,
             requests: contract.requests,
             types,

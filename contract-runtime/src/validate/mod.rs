@@ -21,8 +21,8 @@ pub(crate) fn count_validation() {
     VALIDATIONS.fetch_add(1, Ordering::Relaxed);
 }
 
-/// How many values (bodies and parameters) have been validated in this process: a witness
-/// for tests that a build does, or does not, validate.
+/// How many responses have been validated in this process: a witness for tests that a build
+/// does, or does not, validate responses.
 pub fn validations_performed() -> u64 {
     VALIDATIONS.load(Ordering::Relaxed)
 }

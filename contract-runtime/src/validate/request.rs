@@ -132,17 +132,12 @@ async fn parameters(
     types: Option<&RequestTypes>,
 ) -> Vec<Violation> {
     let has = |location: &str| op.params.iter().any(|p| p.location == location);
-    let path_params: Vec<(String, String)> = if has("path") {
-        match RawPathParams::from_request_parts(parts, &()).await {
-            Ok(params) => params
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            Err(_) => Vec::new(),
-        }
+    let raw_path = if has("path") {
+        RawPathParams::from_request_parts(parts, &()).await.ok()
     } else {
-        Vec::new()
+        None
     };
+    let path_params: Vec<(&str, &str)> = raw_path.iter().flat_map(|p| p.iter()).collect();
     let query: Vec<(Cow<str>, Cow<str>)> = match parts.uri.query() {
         Some(q) if has("query") => form_urlencoded::parse(q.as_bytes()).collect(),
         _ => Vec::new(),

@@ -93,7 +93,7 @@ where
             let op = &check.contract.ops[check.index];
             let limit = check.config.body_limit;
             let request =
-                match super::request::validate(&check.contract, op, request, limit, Some(types))
+                match super::request::validate(check.contract, op, request, limit, Some(types))
                     .await
                 {
                     Ok(request) => request,

@@ -172,7 +172,7 @@ where
                     let op = &check.contract.ops[check.index];
                     let limit = check.config.body_limit;
                     let request =
-                        match super::request::validate(&check.contract, op, request, limit, None)
+                        match super::request::validate(check.contract, op, request, limit, None)
                             .await
                         {
                             Ok(request) => request,

@@ -164,6 +164,11 @@ async fn values_the_rust_types_cannot_hold_are_refused_by_the_validator() {
     );
     let (status, _, _) = send(&app, post("/events", r#"{"name":"gala","seats":200}"#)).await;
     assert_eq!(status, StatusCode::CREATED);
+    // `200.0` is an integer to the spec; the handler gets it as `200`, which its `u8` reads.
+    let (status, _, body) = send(&app, post("/events", r#"{"name":"gala","seats":200.0}"#)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, _, body) = send(&app, post("/events", r#"{"name":"gala","seats":300.0}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
 #[tokio::test]

@@ -107,21 +107,68 @@ pub(crate) async fn validate(
     // The handler's own type, where it reads the body as JSON: what the spec allows and the
     // type cannot hold (a number past `u8`, a string no variant is named) is refused here,
     // in the same form, rather than by the extractor.
+    let mut bytes = bytes;
     if let (Some((type_name, Some(fits))), true) = (types.and_then(|t| t.body), media.is_json)
         && let Err((pointer, message)) = fits(&bytes)
     {
-        return Err(refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "the request body does not fit the handler's type",
-            vec![Violation {
-                pointer,
-                schema_path: format!("{}: request body (Rust type `{type_name}`)", op.label()),
-                rule: "rust-type".into(),
-                message: format!("`{type_name}` cannot hold the body: {message}"),
-            }],
-        ));
+        // `2.0` is an integer to the spec, and not to serde's `i64`: the same body with its
+        // integral floats written as integers, when the type takes that, is the body meant.
+        let respelled = integers_spelled_out(&bytes).map(|respelled| {
+            let fit = fits(&respelled);
+            (respelled, fit)
+        });
+        match respelled {
+            Some((respelled, Ok(()))) => {
+                parts
+                    .headers
+                    .insert(header::CONTENT_LENGTH, respelled.len().into());
+                bytes = respelled;
+            }
+            failed => {
+                // What the respelled body still does not fit is the value to name.
+                let (pointer, message) = match failed {
+                    Some((_, Err(still))) => still,
+                    _ => (pointer, message),
+                };
+                return Err(refuse(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "the request body does not fit the handler's type",
+                    vec![Violation {
+                        pointer,
+                        schema_path: format!(
+                            "{}: request body (Rust type `{type_name}`)",
+                            op.label()
+                        ),
+                        rule: "rust-type".into(),
+                        message: format!("`{type_name}` cannot hold the body: {message}"),
+                    }],
+                ));
+            }
+        }
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The JSON text `bytes` with each integral float (`438.0`, `4e2`) within 64 bits written as
+/// an integer; `None` when there is none (or the text does not parse).
+fn integers_spelled_out(bytes: &[u8]) -> Option<bytes::Bytes> {
+    fn respell(value: &mut Value) -> bool {
+        match value {
+            Value::Number(n) if n.is_f64() => {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                let integral = f.fract() == 0.0 && f.abs() < 9.2e18;
+                if integral {
+                    *value = Value::from(f as i64);
+                }
+                integral
+            }
+            Value::Array(items) => items.iter_mut().fold(false, |any, v| respell(v) | any),
+            Value::Object(map) => map.values_mut().fold(false, |any, v| respell(v) | any),
+            _ => false,
+        }
+    }
+    let mut value: Value = serde_json::from_slice(bytes).ok()?;
+    respell(&mut value).then(|| bytes::Bytes::from(value.to_string()))
 }
 
 /// The parameters' violations: of the spec's schemas, then of the handler's Rust types.

@@ -1406,20 +1406,13 @@ mod tests {
 /// refuse nearly all that `jsonschema` refuses.
 #[cfg(test)]
 mod corpus {
-    use std::path::Path;
 
     use serde_json::{Map, Value};
 
     use super::Validator;
     use crate::testing::generate::{Rng, valid};
-    use crate::validate::contract::{Contract, SpecBundle, reached_defs};
-
-    fn load(dir: &Path, file: &str) -> std::sync::Arc<Contract> {
-        let path = dir.join(file);
-        let spec = contract_spec::Spec::load(&path, dir).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let text = contract_spec::bundle::bundle(&spec).to_string();
-        Contract::new(SpecBundle::__from_static(Box::leak(text.into_boxed_str())))
-    }
+    use crate::validate::contract::reached_defs;
+    use crate::validate::streaming::tests_support::load;
 
     fn reference(schema: &Value, defs: &Map<String, Value>) -> Option<jsonschema::Validator> {
         let mut root = schema.as_object()?.clone();

@@ -939,6 +939,14 @@ pub(crate) mod tests_support {
     use crate::testing::generate::Rng;
     use crate::validate::contract::{Contract, SpecBundle};
 
+    /// The contract of a corpus spec, bundled as `routes!` bundles it.
+    pub(crate) fn load(dir: &std::path::Path, file: &str) -> std::sync::Arc<Contract> {
+        let path = dir.join(file);
+        let spec = contract_spec::Spec::load(&path, dir).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let text = contract_spec::bundle::bundle(&spec).to_string();
+        Contract::new(SpecBundle::__from_static(Box::leak(text.into_boxed_str())))
+    }
+
     /// A contract whose one site is `schema`, with `defs` as the bundle's `$defs`.
     pub(crate) fn contract(schema: Value, defs: Value) -> std::sync::Arc<Contract> {
         let bundle = json!({
@@ -1362,21 +1370,12 @@ mod tests {
 /// generated to fit each response schema, and the same values broken at a random place.
 #[cfg(test)]
 mod corpus {
-    use std::path::Path;
     use std::time::{Duration, Instant};
 
     use serde_json::Value;
 
-    use super::tests_support::break_somewhere;
+    use super::tests_support::{break_somewhere, load};
     use crate::testing::generate::{Rng, valid};
-    use crate::validate::contract::{Contract, SpecBundle};
-
-    fn load(dir: &Path, file: &str) -> std::sync::Arc<Contract> {
-        let path = dir.join(file);
-        let spec = contract_spec::Spec::load(&path, dir).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let text = contract_spec::bundle::bundle(&spec).to_string();
-        Contract::new(SpecBundle::__from_static(Box::leak(text.into_boxed_str())))
-    }
 
     #[test]
     fn the_walker_never_accepts_what_the_full_validator_rejects() {

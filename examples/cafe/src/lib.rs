@@ -21,20 +21,20 @@ use serde::{Deserialize, Serialize};
 #[schema(name = "Error")]
 pub struct Problem {
     #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
+    pub kind: &'static str,
+    pub title: &'static str,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub details: Option<Box<serde_json::Value>>,
 }
 
 impl Problem {
     fn new(status: StatusCode, detail: &str) -> Problem {
         Problem {
-            kind: "about:blank".into(),
-            title: status.canonical_reason().unwrap_or("Error").into(),
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
-            details: Some(serde_json::json!({ "message": detail })),
+            details: Some(Box::new(serde_json::json!({ "message": detail }))),
         }
     }
 

@@ -476,16 +476,7 @@ fn is_multiple(value: &Number, of: &Number) -> bool {
 
 /// A value as messages show it, cut short: a 5 MB body must not become a 5 MB message.
 fn shown(value: &Value) -> String {
-    let mut text = value.to_string();
-    if text.len() > 80 {
-        let mut cut = 77;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-        text.push('…');
-    }
-    text
+    super::shortened(value.to_string(), 80)
 }
 
 struct Run<'n, 'c> {
@@ -1412,7 +1403,7 @@ mod corpus {
     use super::Validator;
     use crate::testing::generate::{Rng, valid};
     use crate::validate::contract::reached_defs;
-    use crate::validate::streaming::tests_support::load;
+    use crate::validate::streaming::tests_support::{CORPUS_SPECS, load};
 
     fn reference(schema: &Value, defs: &Map<String, Value>) -> Option<jsonschema::Validator> {
         let mut root = schema.as_object()?.clone();
@@ -1435,16 +1426,7 @@ mod corpus {
             return;
         };
         let mut rng = Rng::new(29);
-        for file in [
-            "real/stripe-spec3.yaml",
-            "real/spotify-web-api.yml",
-            "real/kubernetes-core-v1.json",
-            "real/openai.yaml",
-            "real/discord.json",
-            "real/xero-accounting.yaml",
-            "real/swagger-petstore3.yaml",
-            "real/redocly-museum.yaml",
-        ] {
+        for file in CORPUS_SPECS {
             let contract = load(&dir, file);
             let defs = contract.defs();
             let (mut values, mut refused, mut both_refused) = (0, 0, 0);

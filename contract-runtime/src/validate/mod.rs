@@ -15,6 +15,20 @@ pub use contract::{Contract, SpecBundle, Violation};
 pub use handler::{RouteContract, Validated, on_validated};
 pub use layer::{ContractLayer, ContractService, OnViolation, ResponseFuture, ResponseOutput};
 
+/// `text` cut to at most `max` bytes on a character boundary, `…` marking the cut: what a
+/// message quotes of a value.
+pub(crate) fn shortened(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut cut = max.saturating_sub('…'.len_utf8());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
 static VALIDATIONS: AtomicU64 = AtomicU64::new(0);
 
 pub(crate) fn count_validation() {

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use super::contract::{Contract, OpSpec, Violation};
 use super::layer::{find_media, request_error};
-use crate::__private::{PathTypes, RequestTypes};
+use crate::__private::{PathTypes, RequestTypes, fields_of};
 use crate::schema::{Field, Shape};
 
 pub(crate) async fn validate(
@@ -273,7 +273,7 @@ async fn parameters(
                     "{} parameter `{}`: `{}` does not fit the handler's `{rust}`",
                     p.location,
                     p.name,
-                    shown(raw[0])
+                    super::shortened(raw[0].to_string(), 64)
                 ),
             });
         }
@@ -289,18 +289,6 @@ fn pick<'a, K: AsRef<str>, V: AsRef<str>>(pairs: &'a [(K, V)], name: &str) -> Ve
         .collect()
 }
 
-/// A parameter's text as messages quote it, cut short.
-fn shown(text: &str) -> String {
-    if text.len() <= 64 {
-        return text.to_string();
-    }
-    let mut cut = 61;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}…", &text[..cut])
-}
-
 /// The Rust type a handler reads parameter `name` (at `location`) into, where it says.
 fn rust_type_of(types: &RequestTypes, location: &str, name: &str) -> Option<&'static Shape> {
     let field = |fields: &'static [Field]| fields.iter().find(|f| f.name == name).map(|f| f.shape);
@@ -312,7 +300,7 @@ fn rust_type_of(types: &RequestTypes, location: &str, name: &str) -> Option<&'st
                 single,
                 shape,
                 fields,
-            } => match (fields_of(shape, fields), single) {
+            } => match (fields_of(shape, fields).unwrap_or_default(), single) {
                 ([], Some(single)) if single == name => Some(shape),
                 ([], _) => None,
                 (fields, _) => field(fields),
@@ -320,17 +308,9 @@ fn rust_type_of(types: &RequestTypes, location: &str, name: &str) -> Option<&'st
         },
         "query" => {
             let (shape, fields) = types.query?;
-            field(fields_of(shape, fields))
+            field(fields_of(shape, fields).unwrap_or_default())
         }
         _ => None,
-    }
-}
-
-fn fields_of(shape: &'static Shape, fields: Option<&'static [Field]>) -> &'static [Field] {
-    match (fields, shape) {
-        (Some(fields), _) => fields,
-        (None, Shape::Object(fields)) => fields,
-        _ => &[],
     }
 }
 
@@ -491,20 +471,22 @@ fn primary_type<'a>(contract: &'a Contract, schema: &'a Value) -> Option<&'a str
 /// A parameter's text as the JSON value its schema describes; text that does not parse stays
 /// text, so the schema reports the type error.
 fn coerce(contract: &Contract, schema: &Value, raw: &[&str], explode: bool) -> Value {
-    if primary_type(contract, schema) == Some("array") {
+    let ty = primary_type(contract, schema);
+    if ty == Some("array") {
         let items = contract.resolve(schema).get("items");
+        let item_type = items.and_then(|s| primary_type(contract, s));
         let values: Vec<&str> = if raw.len() > 1 || explode {
             raw.to_vec()
         } else {
             raw[0].split(',').collect()
         };
-        return Value::Array(values.iter().map(|v| scalar(contract, items, v)).collect());
+        return Value::Array(values.iter().map(|v| scalar(item_type, v)).collect());
     }
-    scalar(contract, Some(schema), raw[0])
+    scalar(ty, raw[0])
 }
 
-fn scalar(contract: &Contract, schema: Option<&Value>, text: &str) -> Value {
-    let ty = schema.and_then(|s| primary_type(contract, s));
+/// `text` as a value of the JSON type `ty` names.
+fn scalar(ty: Option<&str>, text: &str) -> Value {
     match ty {
         // An integer past 64 bits is still an integer to the spec (whether the handler's type
         // holds it is checked apart): read as a float, as `serde_json` reads such a number.

@@ -939,6 +939,19 @@ pub(crate) mod tests_support {
     use crate::testing::generate::Rng;
     use crate::validate::contract::{Contract, SpecBundle};
 
+    /// The corpus specs (`../shared/specs`) the validators' tests generate values from.
+    pub(crate) const CORPUS_SPECS: [&str; 9] = [
+        "real/stripe-spec3.yaml",
+        "real/spotify-web-api.yml",
+        "real/kubernetes-core-v1.json",
+        "real/openai.yaml",
+        "real/discord.json",
+        "real/twilio-api-v2010.json",
+        "real/xero-accounting.yaml",
+        "real/swagger-petstore3.yaml",
+        "real/redocly-museum.yaml",
+    ];
+
     /// The contract of a corpus spec, bundled as `routes!` bundles it.
     pub(crate) fn load(dir: &std::path::Path, file: &str) -> std::sync::Arc<Contract> {
         let path = dir.join(file);
@@ -1374,7 +1387,7 @@ mod corpus {
 
     use serde_json::Value;
 
-    use super::tests_support::{break_somewhere, load};
+    use super::tests_support::{CORPUS_SPECS, break_somewhere, load};
     use crate::testing::generate::{Rng, valid};
 
     #[test]
@@ -1383,16 +1396,7 @@ mod corpus {
             return;
         };
         let mut rng = Rng::new(2026);
-        for file in [
-            "real/stripe-spec3.yaml",
-            "real/spotify-web-api.yml",
-            "real/kubernetes-core-v1.json",
-            "real/openai.yaml",
-            "real/discord.json",
-            "real/twilio-api-v2010.json",
-            "real/xero-accounting.yaml",
-            "real/swagger-petstore3.yaml",
-        ] {
+        for file in CORPUS_SPECS {
             let contract = load(&dir, file);
             let (mut sites, mut values, mut both_valid, mut only_full) = (0, 0, 0, 0);
             let mut building = Duration::ZERO;

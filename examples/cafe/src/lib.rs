@@ -3,13 +3,14 @@
 //! Rust types with `#[derive(Schema)]`, and mounted with `routes!`, nothing more: request
 //! validation, the declared error form and (in debug builds) response validation come with
 //! `routes!`. The store is in memory; any non-empty bearer token (or API key, for revenue)
-//! is accepted, and a request without one gets 401.
+//! is accepted, and a request without one gets 401 from the `Token` extractor.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
@@ -354,20 +355,42 @@ fn now() -> String {
     )
 }
 
-/// Whether the request carries a bearer token (the `OAuth2` scheme).
+/// A request that carries a bearer token (the `OAuth2` scheme); without one, 401.
+pub struct Token;
+
+impl<S: Send + Sync> FromRequestParts<S> for Token {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
+        has_token(&parts.headers)
+            .then_some(Token)
+            .ok_or_else(Problem::unauthorized)
+    }
+}
+
+/// A request that carries a bearer token or an API key (`getRevenue` takes either scheme).
+pub struct TokenOrKey;
+
+impl<S: Send + Sync> FromRequestParts<S> for TokenOrKey {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
+        let key = parts
+            .headers
+            .get("x-api-key")
+            .is_some_and(|v| !v.as_bytes().is_empty());
+        (key || has_token(&parts.headers))
+            .then_some(TokenOrKey)
+            .ok_or_else(Problem::unauthorized)
+    }
+}
+
 fn has_token(headers: &HeaderMap) -> bool {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .is_some_and(|token| !token.trim().is_empty())
-}
-
-/// Whether the request carries an API key (the `ApiKey` scheme).
-fn has_api_key(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-api-key")
-        .is_some_and(|v| !v.as_bytes().is_empty())
 }
 
 fn page_of<T: Clone>(items: &[T], id: impl Fn(&T) -> &str, query: &ListQuery) -> (Page, Vec<T>) {
@@ -424,12 +447,9 @@ async fn list_menu_items(
 #[contract("createMenuItem")]
 async fn create_menu_item(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Token,
     mut form: Multipart,
 ) -> Result<(StatusCode, Json<MenuItem>), Problem> {
-    if !has_token(&headers) {
-        return Err(Problem::unauthorized());
-    }
     let bad = |detail: &str| Problem::new(StatusCode::BAD_REQUEST, detail);
     let mut fields = BTreeMap::new();
     while let Some(field) = form
@@ -502,12 +522,9 @@ async fn create_menu_item(
 #[contract("deleteMenuItem")]
 async fn delete_menu_item(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Token,
     Path(id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    if !has_token(&headers) {
-        return Err(Problem::unauthorized());
-    }
     match state.store().menu.remove(&id) {
         Some(_) => Ok(StatusCode::NO_CONTENT),
         None => Err(Problem::not_found("menu item")),
@@ -539,12 +556,9 @@ async fn get_menu_item_photo(
 #[contract("listOrders")]
 async fn list_orders(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Token,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<OrderList>, Problem> {
-    if !has_token(&headers) {
-        return Err(Problem::unauthorized());
-    }
     let store = state.store();
     let orders: Vec<Order> = store
         .orders
@@ -566,12 +580,9 @@ async fn list_orders(
 #[contract("createOrder")]
 async fn create_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Token,
     Json(new): Json<NewOrder>,
 ) -> Result<(StatusCode, Json<Order>), Problem> {
-    if !has_token(&headers) {
-        return Err(Problem::unauthorized());
-    }
     let mut store = state.store();
     let total: i64 = new
         .order_items
@@ -605,12 +616,9 @@ async fn create_order(
 #[contract("getOrderById")]
 async fn get_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Token,
     Path(id): Path<String>,
 ) -> Result<Json<Order>, Problem> {
-    if !has_token(&headers) {
-        return Err(Problem::unauthorized());
-    }
     let store = state.store();
     store
         .orders
@@ -623,13 +631,10 @@ async fn get_order(
 #[contract("updateOrder")]
 async fn update_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Token,
     Path(id): Path<String>,
     update: Option<Json<StatusUpdate>>,
 ) -> Result<Json<Order>, Problem> {
-    if !has_token(&headers) {
-        return Err(Problem::unauthorized());
-    }
     let mut store = state.store();
     let order = store
         .orders
@@ -645,12 +650,9 @@ async fn update_order(
 #[contract("deleteOrder")]
 async fn delete_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Token,
     Path(id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    if !has_token(&headers) {
-        return Err(Problem::unauthorized());
-    }
     match state.store().orders.remove(&id) {
         Some(_) => Ok(StatusCode::NO_CONTENT),
         None => Err(Problem::not_found("order")),
@@ -660,12 +662,9 @@ async fn delete_order(
 #[contract("listOrderItems")]
 async fn list_order_items(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Token,
     Query(query): Query<ItemsQuery>,
 ) -> Result<Json<Vec<OrderItemView>>, Problem> {
-    if !has_token(&headers) {
-        return Err(Problem::unauthorized());
-    }
     let store = state.store();
     let order_id = query
         .filter
@@ -692,12 +691,9 @@ async fn list_order_items(
 #[contract("getRevenue")]
 async fn get_revenue(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: TokenOrKey,
     Query(query): Query<RevenueQuery>,
 ) -> Result<Json<RevenueStatistics>, Problem> {
-    if !has_token(&headers) && !has_api_key(&headers) {
-        return Err(Problem::unauthorized());
-    }
     let store = state.store();
     let count =
         |status: OrderStatus| store.orders.values().filter(|o| o.status == status).count() as i64;

@@ -71,4 +71,9 @@ fn main() {
     let _things: axum::Router = routes!(spec = "specs/multi/openapi.yaml"; list_things, get_thing, get_tree);
     let _labelled: axum::Router = routes!(partial, spec = "specs/multi/openapi.yaml"; get_labelled);
     let _branch: axum::Router = routes!(partial, spec = "specs/multi/openapi.yaml"; get_branch);
+    // Request validation's opt-out, and its default written out.
+    let _unchecked: axum::Router =
+        routes!(validate_requests = false, spec = "specs/two-ops.json"; get_item, put_item);
+    let _checked: axum::Router =
+        routes!(spec = "specs/two-ops.json", validate_requests = true; get_item, put_item);
 }

@@ -121,7 +121,14 @@ impl<'a> Bundler<'a> {
                     Ok((resolved, _)) => self.content(&resolved, Direction::Response),
                     Err(_) => Value::Object(Map::new()),
                 };
-                responses.insert(key.clone(), json!({ "content": content }));
+                let headers = match self.spec.doc.deref(&at) {
+                    Ok((resolved, _)) => self.response_headers(&resolved),
+                    Err(_) => Value::Array(Vec::new()),
+                };
+                responses.insert(
+                    key.clone(),
+                    json!({ "content": content, "headers": headers }),
+                );
             }
         }
         json!({
@@ -131,7 +138,89 @@ impl<'a> Bundler<'a> {
             "parameters": params,
             "requestBody": body,
             "responses": responses,
+            "security": self.security(op),
         })
+    }
+
+    /// `[{name, required, schema}]` of the headers a response declares (`Content-Type` is
+    /// the media type's business, and ignored as OpenAPI says).
+    fn response_headers(&mut self, response: &Loc) -> Value {
+        let at = response.child("headers");
+        let Some(Value::Object(map)) = self.spec.doc.get(&at) else {
+            return Value::Array(Vec::new());
+        };
+        let mut out = Vec::new();
+        for name in map.keys() {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let Ok((header, value)) = self.spec.doc.deref(&at.child(name)) else {
+                continue;
+            };
+            let schema = value
+                .get("schema")
+                .map(|_| self.schema_ref_or_inline(&header.child("schema"), Direction::Response));
+            out.push(json!({
+                "name": name,
+                "required": value.get("required").and_then(Value::as_bool).unwrap_or(false),
+                "schema": schema,
+            }));
+        }
+        Value::Array(out)
+    }
+
+    /// The operation's effective security requirement: its own `security`, else the root's;
+    /// a list of alternatives, each the credentials it needs (`{scheme, in, name, kind}`).
+    /// `null` when nothing is required, and an empty alternative where credentials are
+    /// optional (`{}` in the spec). A scheme the document does not declare, or one whose
+    /// credentials are not in the request (`mutualTLS`), makes its alternative pass.
+    fn security(&self, op: &crate::Operation) -> Value {
+        let doc = &self.spec.doc;
+        let own = doc.get(&op.loc.child("security"));
+        let requirement = match own {
+            Some(v) => v,
+            None => match doc.root().get("security") {
+                Some(v) => v,
+                None => return Value::Null,
+            },
+        };
+        let Some(alternatives) = requirement.as_array().filter(|a| !a.is_empty()) else {
+            return Value::Null;
+        };
+        let schemes = Loc::root(crate::document::FileId(0))
+            .child("components")
+            .child("securitySchemes");
+        let mut out = Vec::new();
+        for alternative in alternatives {
+            let Some(names) = alternative.as_object() else {
+                continue;
+            };
+            let mut needs = Vec::new();
+            for name in names.keys() {
+                let Ok((_, scheme)) = doc.deref(&schemes.child(name)) else {
+                    needs.clear();
+                    break;
+                };
+                let text = |k: &str| scheme.get(k).and_then(Value::as_str).unwrap_or("");
+                let (place, header, kind) = match text("type") {
+                    "apiKey" => (text("in"), text("name"), "apiKey".to_string()),
+                    "http" => (
+                        "header",
+                        "Authorization",
+                        text("scheme").to_ascii_lowercase(),
+                    ),
+                    "oauth2" | "openIdConnect" => ("header", "Authorization", "bearer".into()),
+                    _ => ("", "", String::new()),
+                };
+                if header.is_empty() || !matches!(place, "header" | "query" | "cookie") {
+                    needs.clear();
+                    break;
+                }
+                needs.push(json!({ "scheme": name, "in": place, "name": header, "kind": kind }));
+            }
+            out.push(Value::Array(needs));
+        }
+        Value::Array(out)
     }
 
     /// `{media: {schema, example}}` of the `content` under `loc` (examples of requests only).

@@ -31,6 +31,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 use tower::ServiceExt;
 
+use crate::validate::contract::OpSpec;
 use crate::validate::{Contract, SpecBundle};
 use generate::Rng;
 
@@ -46,6 +47,7 @@ pub struct Sweep {
     path_values: HashMap<String, Value>,
     setup: Option<Setup>,
     only: Option<Vec<String>>,
+    credentials: HashMap<String, String>,
 }
 
 /// One response that broke the contract.
@@ -113,6 +115,8 @@ struct Built {
     uri: String,
     body: Option<(String, String)>,
     headers: Vec<(String, String)>,
+    /// Sent without the operation's credentials, to show it refuses such a request.
+    without_credentials: bool,
 }
 
 impl Sweep {
@@ -126,6 +130,7 @@ impl Sweep {
             path_values: HashMap::new(),
             setup: None,
             only: None,
+            credentials: HashMap::new(),
         }
     }
 
@@ -156,6 +161,21 @@ impl Sweep {
     /// A value for a path parameter that refers to state (an id that must exist).
     pub fn path_value(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.path_values.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// The credential sent for security scheme `scheme` (its name under
+    /// `components.securitySchemes`): a token for `bearer`, `oauth2` and `openIdConnect`
+    /// (sent as `Authorization: Bearer <value>`), the credentials for other `http` schemes
+    /// (`Authorization: <Scheme> <value>`, e.g. base64 `user:password` for `basic`), the key
+    /// for `apiKey` (in its header, query parameter or cookie). A scheme without one gets a
+    /// placeholder, which passes the request validator's presence check.
+    ///
+    /// Valid requests to a secured operation carry the credentials of its first alternative;
+    /// each secured operation also gets one request without any, and a 2xx to it fails the
+    /// sweep with rule `security`.
+    pub fn credentials(mut self, scheme: &str, value: impl Into<String>) -> Self {
+        self.credentials.insert(scheme.to_string(), value.into());
         self
     }
 
@@ -205,6 +225,11 @@ impl Sweep {
                 for built in self.invalid_requests_for(i, &mut rng) {
                     self.send(i, built, true, &mut report).await;
                 }
+            }
+            if self.contract.ops[i].is_secured() {
+                let mut built = self.build(i, true, &mut rng);
+                built.without_credentials = true;
+                self.send(i, built, true, &mut report).await;
             }
         }
         report
@@ -350,6 +375,7 @@ impl Sweep {
             uri,
             body: None,
             headers,
+            without_credentials: false,
         }
     }
 
@@ -365,10 +391,18 @@ impl Sweep {
             ),
             None => format!("{} {}", built.method, built.uri),
         };
-        let mut request = Request::builder()
-            .method(built.method.as_str())
-            .uri(&built.uri);
-        for (k, v) in &built.headers {
+        let describe = if built.without_credentials {
+            format!("{describe} (without credentials)")
+        } else {
+            describe
+        };
+        let mut uri = built.uri.clone();
+        let mut headers = built.headers.clone();
+        if !built.without_credentials {
+            self.add_credentials(op, &mut uri, &mut headers);
+        }
+        let mut request = Request::builder().method(built.method.as_str()).uri(&uri);
+        for (k, v) in &headers {
             request = request.header(k, v);
         }
         let request = match &built.body {
@@ -385,11 +419,7 @@ impl Sweep {
             Err(never) => match never {},
         };
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let response_headers = response.headers().clone();
         let bytes = response
             .into_body()
             .collect()
@@ -447,6 +477,17 @@ impl Sweep {
             }
             return;
         }
+        if built.without_credentials && status.is_success() {
+            fail(
+                "security",
+                format!(
+                    "a request without credentials got {}: the operation requires {}",
+                    status.as_u16(),
+                    describe_security(op)
+                ),
+            );
+            return;
+        }
         if invalid {
             return;
         }
@@ -454,7 +495,7 @@ impl Sweep {
             &self.contract,
             op,
             status,
-            content_type.as_deref(),
+            &response_headers,
             &bytes,
             built.method == "HEAD",
         );
@@ -467,6 +508,66 @@ impl Sweep {
             fail(&v.rule, format!("{}{at} ({})", v.message, v.schema_path));
         }
     }
+}
+
+impl Sweep {
+    /// Adds the credentials of the operation's first security alternative to a request.
+    fn add_credentials(&self, op: &OpSpec, uri: &mut String, headers: &mut Vec<(String, String)>) {
+        let Some(needs) = op.security.as_ref().and_then(|a| a.first()) else {
+            return;
+        };
+        for c in needs {
+            let given = self.credentials.get(&c.scheme);
+            let value = match c.kind.as_str() {
+                "apiKey" => given.cloned().unwrap_or_else(|| "contract-sweep".into()),
+                "bearer" => format!("Bearer {}", given.map_or("contract-sweep", String::as_str)),
+                // `contract:sweep`
+                "basic" => format!(
+                    "Basic {}",
+                    given.map_or("Y29udHJhY3Q6c3dlZXA=", String::as_str)
+                ),
+                other => {
+                    let mut chars = other.chars();
+                    let scheme = chars
+                        .next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + chars.as_str())
+                        .unwrap_or_default();
+                    format!(
+                        "{scheme} {}",
+                        given.map_or("contract-sweep", String::as_str)
+                    )
+                }
+            };
+            match c.location.as_str() {
+                "header" => headers.push((c.name.clone(), value)),
+                "cookie" => headers.push(("cookie".into(), format!("{}={value}", c.name))),
+                "query" => {
+                    let pair: String = form_urlencoded::Serializer::new(String::new())
+                        .append_pair(&c.name, &value)
+                        .finish();
+                    uri.push(if uri.contains('?') { '&' } else { '?' });
+                    uri.push_str(&pair);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `` `bearerAuth` or `apiKey` `` for a message.
+fn describe_security(op: &OpSpec) -> String {
+    op.security
+        .iter()
+        .flatten()
+        .map(|needs| {
+            needs
+                .iter()
+                .map(|c| format!("`{}`", c.scheme))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 fn text(v: &Value) -> String {

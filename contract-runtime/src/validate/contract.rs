@@ -47,6 +47,26 @@ pub(crate) struct Media {
     pub site: Option<usize>,
 }
 
+/// A header a response declares.
+pub(crate) struct HeaderSpec {
+    pub name: String,
+    pub required: bool,
+    pub site: Option<usize>,
+}
+
+/// One credential a security requirement needs: where the request carries it.
+#[derive(Debug, Clone)]
+pub(crate) struct Credential {
+    /// The scheme's name under `components.securitySchemes`.
+    pub scheme: String,
+    /// `header`, `query` or `cookie`.
+    pub location: String,
+    /// The header, query parameter or cookie (`Authorization` for `http`, `oauth2`, OIDC).
+    pub name: String,
+    /// `apiKey`, or the HTTP authentication scheme (`bearer`, `basic`, …).
+    pub kind: String,
+}
+
 pub(crate) struct OpSpec {
     pub method: String,
     pub path: String,
@@ -54,6 +74,11 @@ pub(crate) struct OpSpec {
     pub params: Vec<ParamSpec>,
     pub body: Option<(bool, Vec<Media>)>,
     pub responses: Vec<(String, Vec<Media>)>,
+    /// The headers each response (by its key in `responses`) declares.
+    pub response_headers: Vec<(String, Vec<HeaderSpec>)>,
+    /// The alternatives of the effective security requirement, each the credentials it needs
+    /// (an empty one: credentials are optional); `None` when the operation is not secured.
+    pub security: Option<Vec<Vec<Credential>>>,
 }
 
 impl OpSpec {
@@ -79,6 +104,21 @@ impl OpSpec {
             .find(|(k, _)| k.as_bytes() == digits)
             .or_else(|| self.responses.iter().find(|(k, _)| is_range(k.as_bytes())))
             .or_else(|| self.responses.iter().find(|(k, _)| k == "default"))
+    }
+
+    /// The headers the response under `key` declares.
+    pub fn headers_of(&self, key: &str) -> &[HeaderSpec] {
+        self.response_headers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(&[], |(_, h)| h.as_slice())
+    }
+
+    /// Whether a request must carry credentials (some alternative needs one).
+    pub fn is_secured(&self) -> bool {
+        self.security
+            .as_ref()
+            .is_some_and(|alternatives| alternatives.iter().all(|a| !a.is_empty()))
     }
 }
 
@@ -210,11 +250,37 @@ impl Contract {
                     media_list(&b["content"], "request body", &mut sites),
                 )
             });
+            let mut response_headers = Vec::new();
             let responses = op["responses"]
                 .as_object()
                 .map(|m| {
                     m.iter()
                         .map(|(status, r)| {
+                            let headers: Vec<HeaderSpec> = r["headers"]
+                                .as_array()
+                                .map(|hs| {
+                                    hs.iter()
+                                        .map(|h| {
+                                            let name =
+                                                h["name"].as_str().unwrap_or_default().to_string();
+                                            HeaderSpec {
+                                                site: add_site(
+                                                    &h["schema"],
+                                                    format!(
+                                                        "{label}: response {status} header `{name}`"
+                                                    ),
+                                                    &mut sites,
+                                                ),
+                                                required: h["required"].as_bool().unwrap_or(false),
+                                                name,
+                                            }
+                                        })
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            if !headers.is_empty() {
+                                response_headers.push((status.clone(), headers));
+                            }
                             (
                                 status.clone(),
                                 media_list(
@@ -227,6 +293,30 @@ impl Contract {
                         .collect()
                 })
                 .unwrap_or_default();
+            let security = op["security"].as_array().map(|alternatives| {
+                alternatives
+                    .iter()
+                    .map(|needs| {
+                        needs
+                            .as_array()
+                            .map(|list| {
+                                list.iter()
+                                    .map(|c| {
+                                        let text =
+                                            |k: &str| c[k].as_str().unwrap_or_default().to_string();
+                                        Credential {
+                                            scheme: text("scheme"),
+                                            location: text("in"),
+                                            name: text("name"),
+                                            kind: text("kind"),
+                                        }
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            });
             ops.push(OpSpec {
                 method,
                 path,
@@ -234,6 +324,8 @@ impl Contract {
                 params,
                 body,
                 responses,
+                response_headers,
+                security,
             });
         }
         let mut by_route: HashMap<String, Vec<(String, usize)>, Fnv> = HashMap::default();
@@ -441,6 +533,8 @@ mod tests {
             params: Vec::new(),
             body: None,
             responses: keys.iter().map(|k| (k.to_string(), Vec::new())).collect(),
+            response_headers: Vec::new(),
+            security: None,
         }
     }
 

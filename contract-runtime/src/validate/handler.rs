@@ -77,8 +77,9 @@ where
             requests: self.requests,
             ..Config::ROUTES
         };
-        // Nothing to read from a request to an operation without parameters or a body.
-        let validate = self.requests && (!op.params.is_empty() || op.body.is_some());
+        // Nothing to read from a request to an operation without parameters, body or security.
+        let validate =
+            self.requests && (!op.params.is_empty() || op.body.is_some() || op.security.is_some());
         let check = Check {
             is_head: request.method() == http::Method::HEAD,
             contract: self.contract,

@@ -525,7 +525,7 @@ fn check_response(
         check.contract,
         op,
         status,
-        content_type,
+        &parts.headers,
         &bytes,
         check.is_head,
     );
@@ -543,10 +543,13 @@ pub(crate) fn response_violations(
     contract: &Contract,
     op: &OpSpec,
     status: StatusCode,
-    content_type: Option<&str>,
+    headers: &http::HeaderMap,
     bytes: &[u8],
     is_head: bool,
 ) -> Vec<Violation> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok());
     let Some((key, content)) = op.response(status.as_u16()) else {
         let declared: Vec<&str> = op.responses.iter().map(|(k, _)| k.as_str()).collect();
         return vec![Violation {
@@ -560,7 +563,7 @@ pub(crate) fn response_violations(
             ),
         }];
     };
-    let mut violations = Vec::new();
+    let mut violations = header_violations(contract, op, key, headers);
     if content.is_empty() {
         if !bytes.is_empty() && !is_head {
             violations.push(Violation {
@@ -606,6 +609,50 @@ pub(crate) fn response_violations(
                     }),
                 }
             }
+        }
+    }
+    violations
+}
+
+/// What is wrong with the headers of the response under `key`: a required one missing, or a
+/// value that breaks its schema (read as a `simple`-style parameter is).
+fn header_violations(
+    contract: &Contract,
+    op: &OpSpec,
+    key: &str,
+    headers: &http::HeaderMap,
+) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for declared in op.headers_of(key) {
+        let at = || format!("{} responses/{key}/headers/{}", op.label(), declared.name);
+        let values: Vec<&str> = headers
+            .get_all(declared.name.as_str())
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if values.is_empty() {
+            if declared.required {
+                violations.push(Violation {
+                    pointer: String::new(),
+                    schema_path: at(),
+                    rule: "header".into(),
+                    message: format!(
+                        "the required response header `{}` is missing",
+                        declared.name
+                    ),
+                });
+            }
+            continue;
+        }
+        let Some(site) = declared.site else { continue };
+        let Some(schema) = contract.schema(site) else {
+            continue;
+        };
+        let joined = values.join(",");
+        let value = super::request::coerce(contract, schema, &[joined.as_str()], false);
+        for mut v in contract.check(site, &value) {
+            v.message = format!("response header `{}`: {}", declared.name, v.message);
+            violations.push(v);
         }
     }
     violations
@@ -837,6 +884,7 @@ fn problem(
 ) -> Value {
     let title = match status.as_u16() {
         500 => RESPONSE_VIOLATION,
+        401 => "Unauthorized",
         413 => "Request body too large",
         415 => "Unsupported media type",
         422 => "Request body violates the API contract",

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use std::borrow::Cow;
 
-use super::contract::{Contract, OpSpec, Violation};
+use super::contract::{Contract, Credential, OpSpec, Violation};
 use super::layer::{find_media, request_error};
 use crate::__private::{PathTypes, RequestTypes, fields_of};
 use crate::schema::{Field, Shape};
@@ -25,6 +25,9 @@ pub(crate) async fn validate(
     let refuse = |status: StatusCode, detail: &str, violations: Vec<Violation>| {
         request_error(contract, op, status, detail, violations)
     };
+    if op.is_secured() && !carries_credentials(op, &parts) {
+        return Err(unauthenticated(contract, op));
+    }
     if !op.params.is_empty() {
         let violations = parameters(contract, op, &mut parts, types).await;
         if !violations.is_empty() {
@@ -147,6 +150,91 @@ pub(crate) async fn validate(
         }
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Whether the request carries every credential of one of the operation's security
+/// alternatives (presence only: checking them is the application's job).
+fn carries_credentials(op: &OpSpec, parts: &http::request::Parts) -> bool {
+    let Some(alternatives) = &op.security else {
+        return true;
+    };
+    let present = |c: &Credential| match c.location.as_str() {
+        "header" => parts
+            .headers
+            .get(c.name.as_str())
+            .is_some_and(|v| !v.is_empty()),
+        "query" => parts.uri.query().is_some_and(|q| {
+            form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == c.name.as_str() && !v.is_empty())
+        }),
+        "cookie" => parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .any(|(k, v)| k == c.name && !v.is_empty()),
+        _ => true,
+    };
+    alternatives.iter().any(|needs| needs.iter().all(present))
+}
+
+/// The 401 for a request to a secured operation without credentials: in the form the
+/// operation declares for 401 where it does, else problem+json; it names the schemes.
+fn unauthenticated(contract: &Contract, op: &OpSpec) -> Response {
+    let alternatives = op.security.as_deref().unwrap_or_default();
+    let described: Vec<String> = alternatives
+        .iter()
+        .map(|needs| {
+            needs
+                .iter()
+                .map(|c| {
+                    let place = match c.location.as_str() {
+                        "header" => format!("the `{}` header", c.name),
+                        other => format!("the {other} parameter `{}`", c.name),
+                    };
+                    format!("`{}` ({place})", c.scheme)
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .collect();
+    let detail = format!(
+        "this operation requires credentials: {}",
+        described.join(", or ")
+    );
+    let violations = vec![Violation {
+        pointer: String::new(),
+        schema_path: format!("{}: security", op.label()),
+        rule: "security".into(),
+        message: detail.clone(),
+    }];
+    let mut response = if op.response(401).is_some() {
+        request_error(contract, op, StatusCode::UNAUTHORIZED, &detail, violations)
+    } else {
+        super::layer::error_response(StatusCode::UNAUTHORIZED, &detail, op, violations, None)
+    };
+    // RFC 9110 asks a 401 to name a challenge; the HTTP schemes have one.
+    let challenges: Vec<String> = alternatives
+        .iter()
+        .flatten()
+        .filter(|c| c.location == "header" && c.kind != "apiKey" && !c.kind.is_empty())
+        .map(|c| {
+            let mut chars = c.kind.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    if let Some(first) = challenges.first()
+        && let Ok(value) = http::HeaderValue::from_str(first)
+    {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, value);
+    }
+    response
 }
 
 /// The JSON text `bytes` with each integral float (`438.0`, `4e2`) within 64 bits written as
@@ -470,7 +558,7 @@ fn primary_type<'a>(contract: &'a Contract, schema: &'a Value) -> Option<&'a str
 
 /// A parameter's text as the JSON value its schema describes; text that does not parse stays
 /// text, so the schema reports the type error.
-fn coerce(contract: &Contract, schema: &Value, raw: &[&str], explode: bool) -> Value {
+pub(crate) fn coerce(contract: &Contract, schema: &Value, raw: &[&str], explode: bool) -> Value {
     let ty = primary_type(contract, schema);
     if ty == Some("array") {
         let items = contract.resolve(schema).get("items");

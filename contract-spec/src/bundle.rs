@@ -238,10 +238,25 @@ impl<'a> Bundler<'a> {
                     }
                     Direction::Response => None,
                 };
-                out.insert(
-                    media.clone(),
-                    json!({ "schema": schema, "example": example }),
-                );
+                // The parts' media types, where a form body names them.
+                let encoding: Map<String, Value> = obj
+                    .get("encoding")
+                    .and_then(Value::as_object)
+                    .map(|parts| {
+                        parts
+                            .iter()
+                            .filter_map(|(name, e)| {
+                                let media = e.get("contentType")?.as_str()?;
+                                Some((name.clone(), Value::String(media.to_string())))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut entry = json!({ "schema": schema, "example": example });
+                if !encoding.is_empty() {
+                    entry["encoding"] = Value::Object(encoding);
+                }
+                out.insert(media.clone(), entry);
             }
         }
         Value::Object(out)

@@ -299,3 +299,46 @@ async fn the_sweep_checks_response_headers() {
         "{report}"
     );
 }
+
+#[tokio::test]
+async fn an_endpoint_outside_the_spec_is_a_violation_in_debug_builds() {
+    let app = handlers(false)
+        .route("/admin/stats", get(|| async { "42" }))
+        .route("/metrics", get(|| async { "up 1" }))
+        .route("/internal/{name}", get(|| async { "ok" }))
+        .layer(ContractLayer::new(spec()).allow_undeclared(&["/metrics", "/internal/"]));
+    let (status, headers, body) = send(&app, request("GET", "/admin/stats", &[])).await;
+    if cfg!(debug_assertions) {
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        assert_eq!(body["violations"][0]["rule"], "undeclared-endpoint");
+        assert_eq!(body["responseStatus"], 200);
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("GET /admin/stats is served, but the spec declares no such operation"),
+            "{body}"
+        );
+    } else {
+        assert_eq!(status, StatusCode::OK);
+    }
+    // Listed once on the layer: served as they are.
+    assert_eq!(
+        send(&app, request("GET", "/metrics", &[])).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, request("GET", "/internal/x", &[])).await.0,
+        StatusCode::OK
+    );
+    // The router's own answers to what it does not serve pass.
+    assert_eq!(
+        send(&app, request("GET", "/nowhere", &[])).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&app, request("PUT", "/export", &[])).await.0,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+}

@@ -31,7 +31,8 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::validate::contract::OpSpec;
+use crate::validate::contract::{Media, OpSpec};
+use crate::validate::is_json;
 use crate::validate::{Contract, SpecBundle};
 use generate::Rng;
 
@@ -269,6 +270,11 @@ impl Sweep {
                 content
                     .iter()
                     .find(|m| m.media.starts_with("application/x-www-form-urlencoded"))
+                    .or_else(|| {
+                        content
+                            .iter()
+                            .find(|m| m.media.starts_with("multipart/form-data"))
+                    })
             });
             if let Some(media) = chosen
                 && (*required || rng.coin())
@@ -280,7 +286,7 @@ impl Sweep {
                         None => Value::Object(Default::default()),
                     },
                 };
-                built.body = Some((media.media.clone(), encode_body(&media.media, &value)));
+                built.body = Some(encode_body(media, &value));
             }
         }
         built
@@ -327,6 +333,17 @@ impl Sweep {
             let mut built = self.assemble(index, &valid);
             built.body = Some((media.media.clone(), "{not json".into()));
             out.push(built);
+        } else if let Some((_, content)) = &op.body
+            && content
+                .iter()
+                .any(|m| m.media.starts_with("multipart/form-data"))
+        {
+            // A form without its parts, and one that is not a form.
+            for body in [format!("--{BOUNDARY}--\r\n"), "not a form".to_string()] {
+                let mut built = self.assemble(index, &valid);
+                built.body = Some((format!("multipart/form-data; boundary={BOUNDARY}"), body));
+                out.push(built);
+            }
         }
         out
     }
@@ -585,15 +602,68 @@ fn shorten(s: &str, n: usize) -> String {
     }
 }
 
-fn encode_body(media: &str, value: &Value) -> String {
-    if media.starts_with("application/x-www-form-urlencoded") {
-        let pairs: Vec<(String, String)> = value
+/// The separator of the multipart bodies the sweep sends.
+const BOUNDARY: &str = "contract-sweep-boundary";
+
+/// The `Content-Type` and text of a body of `media` holding `value`.
+fn encode_body(media: &Media, value: &Value) -> (String, String) {
+    let pairs = || -> Vec<(&String, &Value)> {
+        value
             .as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
-            .unwrap_or_default();
-        return form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&pairs)
-            .finish();
+            .map(|m| m.iter().collect())
+            .unwrap_or_default()
+    };
+    if media.media.starts_with("application/x-www-form-urlencoded") {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (name, v) in pairs() {
+            match v {
+                Value::Array(items) => items.iter().for_each(|item| {
+                    form.append_pair(name, &text(item));
+                }),
+                other => {
+                    form.append_pair(name, &text(other));
+                }
+            }
+        }
+        return (media.media.clone(), form.finish());
     }
-    value.to_string()
+    if media.media.starts_with("multipart/form-data") {
+        let mut body = String::new();
+        for (name, v) in pairs() {
+            let encoded = media
+                .encoding
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, m)| m.as_str());
+            let items: Vec<&Value> = match v {
+                Value::Array(items) if encoded.is_none_or(|m| !is_json(m)) => {
+                    items.iter().collect()
+                }
+                other => vec![other],
+            };
+            for item in items {
+                let (content_type, text) = match (encoded, item) {
+                    (Some(m), item) if is_json(m) => (Some(m), item.to_string()),
+                    (Some(m), item) => (Some(m), text(item)),
+                    (None, Value::Object(_) | Value::Array(_)) => {
+                        (Some("application/json"), item.to_string())
+                    }
+                    (None, item) => (None, text(item)),
+                };
+                body.push_str(&format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\""
+                ));
+                if let Some(m) = content_type {
+                    if !is_json(m) && !m.starts_with("text/") {
+                        body.push_str(&format!("; filename=\"{name}\""));
+                    }
+                    body.push_str(&format!("\r\nContent-Type: {m}"));
+                }
+                body.push_str(&format!("\r\n\r\n{text}\r\n"));
+            }
+        }
+        body.push_str(&format!("--{BOUNDARY}--\r\n"));
+        return (format!("multipart/form-data; boundary={BOUNDARY}"), body);
+    }
+    (media.media.clone(), value.to_string())
 }

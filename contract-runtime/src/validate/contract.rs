@@ -45,6 +45,8 @@ pub(crate) struct Media {
     /// `application/json` or `…+json`: its bodies are validated as JSON.
     pub is_json: bool,
     pub site: Option<usize>,
+    /// The media type of each part of a form body, where the spec's `encoding` names one.
+    pub encoding: Vec<(String, String)>,
 }
 
 /// A header a response declares.
@@ -234,6 +236,17 @@ impl Contract {
                                 example: entry.get("example").filter(|e| !e.is_null()).cloned(),
                                 media: media.clone(),
                                 is_json: crate::validate::is_json(media),
+                                encoding: entry["encoding"]
+                                    .as_object()
+                                    .map(|parts| {
+                                        parts
+                                            .iter()
+                                            .filter_map(|(name, m)| {
+                                                Some((name.clone(), m.as_str()?.to_string()))
+                                            })
+                                            .collect()
+                                    })
+                                    .unwrap_or_default(),
                                 site: add_site(
                                     &entry["schema"],
                                     format!("{label}: {what} {media}"),

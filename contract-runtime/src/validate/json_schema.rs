@@ -490,7 +490,7 @@ struct Run<'n, 'c> {
     hops: u32,
 }
 
-fn escape_pointer(segment: &str, into: &mut String) {
+pub(crate) fn escape_pointer(segment: &str, into: &mut String) {
     into.push('/');
     for c in segment.chars() {
         match c {

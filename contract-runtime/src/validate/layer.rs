@@ -32,6 +32,8 @@ pub(crate) struct Config {
     pub requests: bool,
     pub on_violation: OnViolation,
     pub body_limit: usize,
+    /// Paths served outside the spec on purpose (see [`ContractLayer::allow_undeclared`]).
+    pub undeclared: &'static [&'static str],
 }
 
 /// Validates the requests and responses of a router against the spec.
@@ -67,6 +69,7 @@ impl Config {
         requests: true,
         on_violation: OnViolation::Respond,
         body_limit: 2 * 1024 * 1024,
+        undeclared: &[],
     };
 }
 
@@ -99,6 +102,25 @@ impl ContractLayer {
     /// The largest request body read for validation (default 2 MiB); a larger one gets 413.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.config.body_limit = bytes;
+        self
+    }
+
+    /// Paths the router serves outside the spec on purpose (`/metrics`, `/health`): each the
+    /// route as written in `.route(…)`, or a prefix ending in `/` for everything under it.
+    ///
+    /// Where responses are validated (debug builds by default), a request the router serves
+    /// at a method and path the spec does not declare (a `.route()` added beside `routes!`)
+    /// breaks the contract like a bad response does: a 500 problem+json under
+    /// [`OnViolation::Respond`], logged, with rule `undeclared-endpoint`. Only a layer that
+    /// sees the whole router can tell, so apply this one last:
+    ///
+    /// ```ignore
+    /// let app = routes!(list_pets, show_pet)
+    ///     .route("/metrics", get(metrics))
+    ///     .layer(ContractLayer::new(spec!()).allow_undeclared(&["/metrics"]));
+    /// ```
+    pub fn allow_undeclared(mut self, paths: &'static [&'static str]) -> Self {
+        self.config.undeclared = paths;
         self
     }
 }
@@ -151,6 +173,18 @@ where
                 .find_index(request.method().as_str(), path.as_str())
         });
         let Some(index) = found.filter(|i| *i < self.contract.ops.len()) else {
+            if self.config.responses
+                && let Some(path) = request.extensions().get::<MatchedPath>()
+                && !self.is_allowed_outside(path.as_str(), request.uri().path())
+            {
+                let (method, path) = (request.method().clone(), path.as_str().to_string());
+                let on_violation = self.config.on_violation;
+                let future = self.inner.call(request);
+                return ResponseFuture::boxed(Box::pin(async move {
+                    let Ok(response) = future.await;
+                    undeclared_endpoint(&method, &path, response, on_violation)
+                }));
+            }
             return passthrough(self.inner.call(request));
         };
         let check = Check {
@@ -187,6 +221,65 @@ where
                     response
                 }),
             },
+        }
+    }
+}
+
+impl<S> ContractService<S> {
+    /// Whether a route the spec does not declare is served outside it on purpose.
+    fn is_allowed_outside(&self, route: &str, path: &str) -> bool {
+        self.config.undeclared.iter().any(|allowed| {
+            *allowed == route || (allowed.ends_with('/') && path.starts_with(allowed))
+        })
+    }
+}
+
+/// A response the router served at a method and path the spec does not declare. 404 and 405
+/// are the router's own answers to what it does not serve, and pass.
+fn undeclared_endpoint(
+    method: &http::Method,
+    route: &str,
+    response: Response,
+    on_violation: OnViolation,
+) -> Response {
+    let status = response.status();
+    if matches!(
+        status,
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+    ) {
+        return response;
+    }
+    let message = format!(
+        "{method} {route} is served, but the spec declares no such operation: declare it, \
+         or list the path in `ContractLayer::allow_undeclared`"
+    );
+    tracing::error!("{message}");
+    match on_violation {
+        OnViolation::Log => response,
+        OnViolation::Panic => panic!("{message}"),
+        OnViolation::Respond => {
+            let body = json!({
+                "type": "about:blank",
+                "title": RESPONSE_VIOLATION,
+                "status": 500,
+                "detail": message,
+                "method": method.as_str(),
+                "path": route,
+                "responseStatus": status.as_u16(),
+                "violations": [{
+                    "pointer": "",
+                    "schemaPath": "paths",
+                    "rule": "undeclared-endpoint",
+                    "message": message,
+                }],
+            });
+            let mut response =
+                (StatusCode::INTERNAL_SERVER_ERROR, body.to_string()).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
+            response
         }
     }
 }

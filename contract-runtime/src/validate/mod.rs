@@ -1,6 +1,7 @@
 //! Run-time validation: [`ContractLayer`] checks what the compiler cannot see, the values.
 
 pub(crate) mod contract;
+mod form;
 mod handler;
 mod json_schema;
 mod layer;

@@ -85,6 +85,39 @@ pub(crate) async fn validate(
             Vec::new(),
         ));
     };
+    if let Some(site) = media.site
+        && super::form::is_form(&media.media)
+        && (super::form::READS_MULTIPART || !super::form::is_multipart(&media.media))
+        && let Some(schema) = contract.schema(site)
+    {
+        let form_type = content_type.unwrap_or_default();
+        let parts = match super::form::parts(form_type, bytes.clone()).await {
+            Ok(parts) => parts,
+            Err(e) => {
+                return Err(refuse(
+                    StatusCode::BAD_REQUEST,
+                    &format!("the request body is not a well-formed form: {e}"),
+                    Vec::new(),
+                ));
+            }
+        };
+        let violations = match super::form::to_value(contract, schema, media, &parts) {
+            Ok(value) => contract.check(site, &value),
+            Err(mut violations) => {
+                for v in &mut violations {
+                    v.schema_path = contract.site_location(site).to_string();
+                }
+                violations
+            }
+        };
+        if !violations.is_empty() {
+            return Err(refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the request body does not match the OpenAPI contract",
+                violations,
+            ));
+        }
+    }
     if let (Some(site), true) = (media.site, media.is_json)
         && !contract.accepts(site, &bytes)
     {
@@ -535,7 +568,7 @@ impl<'de> serde::de::Visitor<'de> for Unique {
 }
 
 /// The first type a schema names (skipping `null`).
-fn primary_type<'a>(contract: &'a Contract, schema: &'a Value) -> Option<&'a str> {
+pub(crate) fn primary_type<'a>(contract: &'a Contract, schema: &'a Value) -> Option<&'a str> {
     let schema = contract.resolve(schema);
     match schema.get("type") {
         Some(Value::String(t)) => return Some(t),
@@ -574,7 +607,7 @@ pub(crate) fn coerce(contract: &Contract, schema: &Value, raw: &[&str], explode:
 }
 
 /// `text` as a value of the JSON type `ty` names.
-fn scalar(ty: Option<&str>, text: &str) -> Value {
+pub(crate) fn scalar(ty: Option<&str>, text: &str) -> Value {
     match ty {
         // An integer past 64 bits is still an integer to the spec (whether the handler's type
         // holds it is checked apart): read as a float, as `serde_json` reads such a number.

@@ -69,8 +69,10 @@ pub fn expand(input: TokenStream) -> TokenStream {
                 }));
                 arms.push(quote!(Self::#vident => ::contract_runtime::__private::IntoResponse::into_response(#status_tokens)));
             }
-            syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                let ty = &fields.unnamed[0].ty;
+            // `Created(Json<Pet>)`, or with response parts before the body (headers, say):
+            // `Created([(HeaderName, String); 1], Json<Pet>)`, sent as axum sends a tuple.
+            syn::Fields::Unnamed(fields) if !fields.unnamed.is_empty() && fields.unnamed.len() <= 16 => {
+                let ty = &fields.unnamed[fields.unnamed.len() - 1].ty;
                 let body = match extractor_arg(ty, "Json") {
                     Some(inner) => quote!(::contract_runtime::Body::Json(
                         &<#inner as ::contract_runtime::Schema>::SHAPE,
@@ -79,11 +81,14 @@ pub fn expand(input: TokenStream) -> TokenStream {
                     None => quote!(::contract_runtime::Body::Other),
                 };
                 descriptions.push(quote!(::contract_runtime::ResponseVariant { name: #name, status: #status, body: #body }));
-                arms.push(quote!(Self::#vident(body) => ::contract_runtime::__private::IntoResponse::into_response((#status_tokens, body))));
+                let bound: Vec<syn::Ident> = (0..fields.unnamed.len())
+                    .map(|i| quote::format_ident!("part{i}"))
+                    .collect();
+                arms.push(quote!(Self::#vident(#(#bound),*) => ::contract_runtime::__private::IntoResponse::into_response((#status_tokens, #(#bound),*))));
             }
             _ => errors.at(
                 vident.span(),
-                format!("variant `{name}` must be a unit variant (no body) or hold one body: `{name}(Json<T>)`"),
+                format!("variant `{name}` must be a unit variant (no body) or hold its body, after any headers: `{name}(Json<T>)`, `{name}([(HeaderName, String); 1], Json<T>)`"),
             ),
         }
     }

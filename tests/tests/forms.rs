@@ -27,6 +27,7 @@ fn app() -> Router {
             }),
         )
         .route("/subscriptions", post(|| async { StatusCode::NO_CONTENT }))
+        .route("/items", post(|| async { StatusCode::CREATED }))
         .layer(ContractLayer::new(spec()))
 }
 
@@ -34,6 +35,10 @@ const BOUNDARY: &str = "XyZ";
 
 /// A multipart body of `(name, content type, text)` parts.
 fn multipart(parts: &[PartSpec]) -> Request<Body> {
+    multipart_to("/photos", parts)
+}
+
+fn multipart_to(uri: &str, parts: &[PartSpec]) -> Request<Body> {
     let mut body = String::new();
     for (name, content_type, text) in parts {
         body.push_str(&format!(
@@ -45,7 +50,7 @@ fn multipart(parts: &[PartSpec]) -> Request<Body> {
         body.push_str(&format!("\r\n\r\n{text}\r\n"));
     }
     body.push_str(&format!("--{BOUNDARY}--\r\n"));
-    Request::post("/photos")
+    Request::post(uri)
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={BOUNDARY}"),
@@ -256,6 +261,7 @@ async fn the_sweep_sends_forms_built_from_the_schema() {
             post(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
         )
         .route("/subscriptions", post(|| async { StatusCode::NO_CONTENT }))
+        .route("/items", post(|| async { StatusCode::CREATED }))
         .layer(ContractLayer::new(spec()));
     let report = Sweep::new(refusing, spec())
         .cases(3)
@@ -263,4 +269,25 @@ async fn the_sweep_sends_forms_built_from_the_schema() {
         .run()
         .await;
     assert_eq!(report.failures.len(), 3, "{report}");
+}
+
+#[tokio::test]
+async fn parts_are_read_by_the_properties_of_each_alternative() {
+    // `oneOf` of two objects: `volume` is read as an integer, `calories` as a number.
+    let drink = multipart_to(
+        "/items",
+        &[("kind", None, "drink"), ("volume", None, "250")],
+    );
+    assert_eq!(send(drink).await.0, StatusCode::CREATED);
+    let dessert = multipart_to(
+        "/items",
+        &[("kind", None, "dessert"), ("calories", None, "310.5")],
+    );
+    assert_eq!(send(dessert).await.0, StatusCode::CREATED);
+    let neither = multipart_to(
+        "/items",
+        &[("kind", None, "drink"), ("volume", None, "a lot")],
+    );
+    let (status, body) = send(neither).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }

@@ -634,7 +634,8 @@ fn encode_body(media: &Media, value: &Value) -> (String, String) {
                 .encoding
                 .iter()
                 .find(|(n, _)| n == name)
-                .map(|(_, m)| m.as_str());
+                // `image/png, image/jpeg`: one of them.
+                .map(|(_, m)| m.split(',').next().unwrap_or_default().trim());
             let items: Vec<&Value> = match v {
                 Value::Array(items) if encoded.is_none_or(|m| !is_json(m)) => {
                     items.iter().collect()

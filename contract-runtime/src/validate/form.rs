@@ -156,7 +156,8 @@ pub(crate) fn to_value(
     }
 }
 
-/// The `properties` of `schema` and of the members of its `allOf`.
+/// The `properties` of `schema` and of the members of its `allOf`, `oneOf` and `anyOf` (the
+/// first property of a name wins: only its type is used, to read the part's text).
 fn collect_properties(
     contract: &Contract,
     schema: &Value,
@@ -172,9 +173,11 @@ fn collect_properties(
             into.entry(name.clone()).or_insert_with(|| property.clone());
         }
     }
-    if let Some(Value::Array(members)) = schema.get("allOf") {
-        for member in members {
-            collect_properties(contract, member, into, depth + 1);
+    for combinator in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(members)) = schema.get(combinator) {
+            for member in members {
+                collect_properties(contract, member, into, depth + 1);
+            }
         }
     }
 }

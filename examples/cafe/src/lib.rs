@@ -461,8 +461,8 @@ async fn create_menu_item(
         if name == "photo" {
             continue;
         }
-        // Request validation does not read multipart bodies: the read-only properties of
-        // `MenuBaseItem` are refused here.
+        // The read-only properties of `MenuBaseItem` are the service's to set: a request may
+        // carry them (OpenAPI only drops them from `required`), and this one refuses them.
         if ["id", "object", "createdAt", "updatedAt", "photoUrl"].contains(&name.as_str()) {
             return Err(bad(&format!("`{name}` is read-only")));
         }

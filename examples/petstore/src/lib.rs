@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use contract_runtime::{Responses, Schema, contract};
@@ -45,6 +45,15 @@ pub struct ListParams {
     pub tag: Option<String>,
 }
 
+/// What `uploadPhoto` answers.
+#[derive(Debug, Serialize, Schema)]
+pub struct Photo {
+    #[serde(rename = "petId")]
+    pub pet_id: i64,
+    pub bytes: u64,
+    pub caption: Option<String>,
+}
+
 #[derive(Debug, Serialize, Schema)]
 pub struct Health {
     pub status: &'static str,
@@ -82,11 +91,11 @@ pub enum ShowPet {
     Missing(Json<Problem>),
 }
 
-/// `createPet`: 201 with the new pet, or 422.
+/// `createPet`: 201 with the new pet and its `Location`, or 422.
 #[derive(Responses)]
 pub enum CreatePet {
     #[response(status = 201)]
-    Created(Json<Pet>),
+    Created([(HeaderName, String); 1], Json<Pet>),
     #[response(status = 422)]
     Invalid(Json<Problem>),
 }
@@ -102,13 +111,31 @@ pub enum UpdatePet {
     Invalid(Json<Problem>),
 }
 
-/// `deletePet`: 204 without a body, or 404.
+/// `deletePet`: 204 without a body, 401 without the staff token, or 404.
 #[derive(Responses)]
 pub enum DeletePet {
     #[response(status = 204)]
     Deleted,
+    #[response(status = 401)]
+    Unauthorized([(HeaderName, &'static str); 1], Json<Problem>),
     #[response(status = 404)]
     Missing(Json<Problem>),
+}
+
+/// `uploadPhoto`.
+#[derive(Responses)]
+pub enum UploadPhoto {
+    #[response(status = 201)]
+    Attached(Json<Photo>),
+    #[response(status = 404)]
+    Missing(Json<Problem>),
+    #[response(status = 400)]
+    Malformed(Json<Problem>),
+}
+
+/// The bearer token of the staff who may delete pets: `PETSTORE_TOKEN`, else `staff-token`.
+fn staff_token() -> String {
+    std::env::var("PETSTORE_TOKEN").unwrap_or_else(|_| "staff-token".to_string())
 }
 
 /// The in-memory store behind the handlers.
@@ -174,7 +201,8 @@ async fn create_pet(State(state): State<AppState>, Json(new): Json<NewPet>) -> C
         owner: new.owner,
     };
     store.pets.insert(pet.id, pet.clone());
-    CreatePet::Created(Json(pet))
+    let location = format!("/pets/{}", pet.id);
+    CreatePet::Created([(header::LOCATION, location)], Json(pet))
 }
 
 #[contract("GET /pets/{petId}")]
@@ -215,7 +243,23 @@ async fn update_pet(
 }
 
 #[contract("deletePet")]
-async fn delete_pet(State(state): State<AppState>, Path(pet_id): Path<i64>) -> DeletePet {
+async fn delete_pet(
+    State(state): State<AppState>,
+    Path(pet_id): Path<i64>,
+    headers: HeaderMap,
+) -> DeletePet {
+    // Request validation has seen that a bearer token is there; whether it is the right one
+    // is the application's business.
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if token != Some(staff_token().as_str()) {
+        return DeletePet::Unauthorized(
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            Problem::new(StatusCode::UNAUTHORIZED, "a staff token is required"),
+        );
+    }
     match lock(&state).pets.remove(&pet_id) {
         Some(_) => DeletePet::Deleted,
         None => DeletePet::Missing(Problem::new(
@@ -241,6 +285,52 @@ async fn show_owned_pet(
     }
 }
 
+#[contract("uploadPhoto")]
+async fn upload_photo(
+    State(state): State<AppState>,
+    Path(pet_id): Path<i64>,
+    mut form: Multipart,
+) -> UploadPhoto {
+    if !lock(&state).pets.contains_key(&pet_id) {
+        return UploadPhoto::Missing(Problem::new(
+            StatusCode::NOT_FOUND,
+            format!("no pet {pet_id}"),
+        ));
+    }
+    // Request validation has checked the parts against the spec: `photo` is there, and
+    // `caption` is short text.
+    let mut photo = Photo {
+        pet_id,
+        bytes: 0,
+        caption: None,
+    };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                return UploadPhoto::Malformed(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("malformed multipart body: {e}"),
+                ));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let Ok(bytes) = field.bytes().await else {
+            return UploadPhoto::Malformed(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "a part could not be read",
+            ));
+        };
+        match name.as_str() {
+            "photo" => photo.bytes = bytes.len() as u64,
+            "caption" => photo.caption = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            _ => {}
+        }
+    }
+    UploadPhoto::Attached(Json(photo))
+}
+
 #[contract("health")]
 async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
@@ -259,6 +349,7 @@ pub fn app() -> Router {
         update_pet,
         delete_pet,
         show_owned_pet,
+        upload_photo,
         health
     )
     .with_state(AppState::default())
@@ -276,6 +367,7 @@ pub fn app() -> Router {
             get(show_pet).put(update_pet).delete(delete_pet),
         )
         .route("/owners/{ownerId}/pets/{petId}", get(show_owned_pet))
+        .route("/pets/{petId}/photo", axum::routing::post(upload_photo))
         .route("/health", get(health))
         .with_state(AppState::default())
 }

@@ -135,8 +135,9 @@ fn as_text<S: serde::Serializer>(weight: &f64, s: S) -> Result<S::Ok, S::Error> 
 
 #[derive(Responses)]
 pub enum CreatePet {
+    /// Headers before the body, as axum's tuples send them; the body is checked as ever.
     #[response(status = 201)]
-    Created(Json<model::Pet>),
+    Created([(axum::http::HeaderName, String); 1], Json<model::Pet>),
     #[response(status = 422)]
     Invalid(Json<ApiError>),
 }

@@ -7,7 +7,7 @@ pub enum Out {
     #[response(status = 999)]
     Weird,
     #[response(status = 200)]
-    Two(Json<u8>, Json<u8>),
+    Named { body: Json<u8> },
 }
 
 #[derive(Responses)]

@@ -173,6 +173,7 @@ fn bind(
         }
         if op.problems.is_empty() {
             let path_reported = check_path(spec, op, func, &mut errors);
+            crate::typed_header::check(spec, op, func.sig.inputs.iter(), &mut errors);
             let derived = load::derived(&loaded.spec);
             (type_checks, request_types) = crate::handler_types::check(
                 spec,

@@ -16,6 +16,7 @@ mod mutants;
 mod routes;
 mod serde_attr;
 mod signature;
+mod typed_header;
 
 use proc_macro::TokenStream;
 

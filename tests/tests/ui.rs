@@ -9,7 +9,7 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("ui/pass/*.rs");
     for rule in [
-        "route", "path", "query", "body", "response", "schema", "spec", "coverage",
+        "route", "path", "query", "headers", "body", "response", "schema", "spec", "coverage",
     ] {
         t.compile_fail(format!("ui/{rule}/*.rs"));
     }

@@ -246,7 +246,7 @@ impl<'a> Expecter<'a> {
             let wrap_null =
                 self.spec.doc.version == contract_spec::Version::V31 && is_nullable(value);
             // A schema named by its file carries its structure: a type bound to it is compared
-            // by name, and an unbound one field by field, as before it had a name.
+            // by name, and an unbound one field by field.
             let named = self.spec.component_name(&target);
             let named = named.map(|n| self.spec.canonical_component(&n, &target));
             let inner = match named {

@@ -186,7 +186,7 @@ fn track<'a>(files: impl Iterator<Item = (&'a Path, bool)>) -> TokenStream {
 /// Cargo hands the crate's compilation the build script's `OUT_DIR`, and keeps what the script
 /// printed in `output` beside it. Anything unexpected (no build script, another layout, a
 /// folder that is not this package's) leaves the list empty, and every file is tracked by
-/// `include_bytes!` as before.
+/// `include_bytes!`.
 fn watched_by_build_script() -> Vec<PathBuf> {
     let (Some(out_dir), Some(package), Some(root)) = (
         std::env::var_os("OUT_DIR"),

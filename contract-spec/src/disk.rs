@@ -75,7 +75,7 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     }
     // Two independent lanes of 16 bytes, so the multiplies overlap. Fixed-size blocks and
     // words read by reference: proc macros are built with debug assertions, whose checks in
-    // `split_at` and `copy_from_slice` had tripled the cost of a step.
+    // `split_at` and `copy_from_slice` would triple the cost of a step.
     fn step(lanes: [u64; 2], block: &[u8; 32]) -> [u64; 2] {
         [
             fold(word(block, 0) ^ K[1], word(block, 8) ^ lanes[0]),

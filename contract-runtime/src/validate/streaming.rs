@@ -10,7 +10,7 @@
 //!
 //! The walker only ever says "valid" when the full validator would: where it is unsure (a float
 //! against `integer`, an integer too large for an `f64` against a bound, a repeated key) it says
-//! "not valid", and the caller then validates the `Value` with the full validator as before, which
+//! "not valid", and the caller then validates the `Value` with the full validator, which
 //! gives the final verdict and the messages.
 
 use std::borrow::Cow;

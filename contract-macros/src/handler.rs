@@ -358,7 +358,13 @@ fn emit(
             op.path.clone(),
             op.label(),
         ),
-        _ => (0, usize::MAX, quote!(GET), "/".to_string(), String::new()),
+        _ => (
+            0,
+            usize::MAX,
+            method_filter(contract_spec::Method::Get),
+            "/".to_string(),
+            String::new(),
+        ),
     };
     let errors = errors.into_tokens();
     let span = func.sig.fn_token.span();
@@ -371,7 +377,7 @@ fn emit(
             const BINDING: ::contract_runtime::__private::Binding = ::contract_runtime::__private::Binding {
                 spec: #spec_id,
                 index: #index,
-                method: ::contract_runtime::__private::MethodFilter::#method,
+                method: #method,
                 path: #path,
                 label: #label,
             };
@@ -382,9 +388,17 @@ fn emit(
     }
 }
 
+/// The `RouteMethod` a handler of `method` is routed with.
 pub fn method_filter(method: contract_spec::Method) -> TokenStream {
-    let ident = syn::Ident::new(method.upper(), Span::call_site());
-    quote!(#ident)
+    if method.is_standard() {
+        let ident = syn::Ident::new(method.upper(), Span::call_site());
+        quote!(::contract_runtime::__private::RouteMethod::Filter(
+            ::contract_runtime::__private::MethodFilter::#ident
+        ))
+    } else {
+        let name = method.upper();
+        quote!(::contract_runtime::__private::RouteMethod::Named(#name))
+    }
 }
 
 /// A handler checked against the slice a whole check left behind expands to the very tokens

@@ -226,7 +226,7 @@ fn emit(
     let routes = quote! {
         #( .route(
             <#handlers as ::contract_runtime::__private::Operation>::BINDING.path,
-            ::contract_runtime::__private::on(
+            ::contract_runtime::__private::on_method(
                 <#handlers as ::contract_runtime::__private::Operation>::BINDING.method,
                 #handlers,
             ),

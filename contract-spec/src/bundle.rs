@@ -137,7 +137,8 @@ impl<'a> Bundler<'a> {
             "operationId": op.operation_id,
             "parameters": params,
             "requestBody": body,
-            "responses": responses,
+            // An operation without `responses` (3.1, 3.2) leaves its responses undocumented.
+            "responses": if op.responses.is_some() { Value::Object(responses) } else { Value::Null },
             "security": self.security(op),
         })
     }

@@ -128,7 +128,8 @@ impl Loc {
     }
 }
 
-/// The OpenAPI version family, which decides schema semantics.
+/// The OpenAPI version family, which decides schema semantics: 3.0's own dialect, or JSON
+/// Schema 2020-12 (3.1 and 3.2; see [`Document::is_v32`] for what 3.2 adds to paths).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
     V30,
@@ -248,6 +249,12 @@ impl Document {
         }
         doc.unresolved = unresolved;
         Ok(doc)
+    }
+
+    /// Whether the document is OpenAPI 3.2: path items may hold `query` and
+    /// `additionalOperations`.
+    pub fn is_v32(&self) -> bool {
+        self.version_text.starts_with("3.2")
     }
 
     pub fn root(&self) -> &Value {
@@ -710,7 +717,7 @@ fn detect_version(root: &SourceFile) -> Result<(Version, String), SpecError> {
             .as_str()
             .map_or_else(|| swagger.to_string(), str::to_string);
         return Err(SpecError::new(format!(
-            "`{}` is a Swagger {text} document: only OpenAPI 3.0.x and 3.1.x are supported",
+            "`{}` is a Swagger {text} document: only OpenAPI 3.0.x, 3.1.x and 3.2.x are supported",
             root.display
         ))
         .at(place("/swagger"))
@@ -728,11 +735,12 @@ fn detect_version(root: &SourceFile) -> Result<(Version, String), SpecError> {
         .map_or_else(|| openapi.to_string(), str::to_string);
     let version = if text.starts_with("3.0.") || text == "3.0" {
         Version::V30
-    } else if text.starts_with("3.1.") || text == "3.1" {
+    } else if ["3.1.", "3.2."].iter().any(|v| text.starts_with(v)) || text == "3.1" || text == "3.2"
+    {
         Version::V31
     } else {
         return Err(SpecError::new(format!(
-            "unsupported OpenAPI version `{text}`: only 3.0.x and 3.1.x are supported"
+            "unsupported OpenAPI version `{text}`: only 3.0.x, 3.1.x and 3.2.x are supported"
         ))
         .at(place("/openapi")));
     };

@@ -9,10 +9,9 @@ use serde_json::Value;
 use crate::document::{Document, Loc};
 use crate::error::SpecError;
 
-/// HTTP methods an OpenAPI path item can hold.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+/// HTTP methods an OpenAPI path item can hold: the fixed fields (3.2 adds `query`) and the
+/// methods of 3.2's `additionalOperations`, by the name the spec gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
     Get,
     Put,
@@ -22,10 +21,14 @@ pub enum Method {
     Head,
     Patch,
     Trace,
+    Query,
+    /// A method of `additionalOperations` (`LINK`, `PURGE`): upper-case, interned.
+    Other(&'static str),
 }
 
 impl Method {
-    pub const ALL: [Method; 8] = [
+    /// The methods that are fixed fields of a path item.
+    pub const ALL: [Method; 9] = [
         Method::Get,
         Method::Put,
         Method::Post,
@@ -34,9 +37,10 @@ impl Method {
         Method::Head,
         Method::Patch,
         Method::Trace,
+        Method::Query,
     ];
 
-    /// The key in a path item (`get`).
+    /// The key in a path item (`get`), or the name in `additionalOperations`.
     pub fn key(self) -> &'static str {
         match self {
             Method::Get => "get",
@@ -47,6 +51,8 @@ impl Method {
             Method::Head => "head",
             Method::Patch => "patch",
             Method::Trace => "trace",
+            Method::Query => "query",
+            Method::Other(name) => name,
         }
     }
 
@@ -61,13 +67,60 @@ impl Method {
             Method::Head => "HEAD",
             Method::Patch => "PATCH",
             Method::Trace => "TRACE",
+            Method::Query => "QUERY",
+            Method::Other(name) => name,
         }
     }
 
+    /// A fixed method by its key or name, in any case.
     pub fn parse(s: &str) -> Option<Method> {
         Method::ALL
             .into_iter()
             .find(|m| m.key().eq_ignore_ascii_case(s))
+    }
+
+    /// A fixed method, else an `additionalOperations` one when `s` is an HTTP method token
+    /// (`LINK`); such names are compared as written, as HTTP compares methods.
+    pub fn parse_any(s: &str) -> Option<Method> {
+        if let Some(m) = Method::parse(s) {
+            return Some(m);
+        }
+        let token = !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        token.then(|| Method::Other(intern(s)))
+    }
+
+    /// Whether axum routes this method by a `MethodFilter` of its own.
+    pub fn is_standard(self) -> bool {
+        !matches!(self, Method::Query | Method::Other(_))
+    }
+}
+
+/// `s`, kept for the process: the extension methods of the specs a compiler process reads are
+/// few, and each is kept once.
+fn intern(s: &str) -> &'static str {
+    static KEPT: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = kept.iter().find(|k| **k == s) {
+        return k;
+    }
+    let k: &'static str = Box::leak(s.to_string().into_boxed_str());
+    kept.push(k);
+    k
+}
+
+impl serde::Serialize for Method {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.upper())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Method {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Method, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Method::parse_any(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an HTTP method: `{name}`")))
     }
 }
 
@@ -204,11 +257,36 @@ pub fn operations(doc: &Document) -> Vec<Operation> {
             &mut shared,
             &mut shared_problems,
         );
-        for method in Method::ALL {
-            if item.get(method.key()).is_none() {
-                continue;
+        // 3.2: `query`, and any other method under `additionalOperations`.
+        let v32 = doc.is_v32();
+        let additional: Vec<(Method, Loc)> = match item.get("additionalOperations") {
+            Some(Value::Object(more)) if v32 => more
+                .keys()
+                .filter_map(|name| {
+                    let method = Method::parse_any(name)?;
+                    let at = item_loc.child("additionalOperations").child(name);
+                    Some((method, at))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let fixed = Method::ALL
+            .into_iter()
+            .filter(|m| v32 || *m != Method::Query)
+            .filter(|m| item.get(m.key()).is_some())
+            .map(|m| (m, item_loc.child(m.key())));
+        let mut methods: Vec<(Method, Loc)> = fixed.collect();
+        for (method, at) in additional {
+            // A fixed method written again under `additionalOperations` is refused by the
+            // spec (it must use its field); the field's operation is the one served.
+            if !methods
+                .iter()
+                .any(|(m, _)| m.upper().eq_ignore_ascii_case(method.upper()))
+            {
+                methods.push((method, at));
             }
-            let declared_at = item_loc.child(method.key());
+        }
+        for (method, declared_at) in methods {
             let mut problems: Vec<SpecError> = item_problem.iter().cloned().collect();
             problems.extend(shared_problems.iter().cloned());
             let (loc, op) = match doc.deref(&declared_at) {

@@ -23,7 +23,15 @@ impl Selector {
         }
         if let Some((first, rest)) = text.split_once(char::is_whitespace) {
             let path = rest.trim();
-            if let Some(method) = Method::parse(first)
+            // An extension method (3.2's `additionalOperations`) is written in capitals.
+            let extension = || {
+                first
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase())
+                    .then(|| Method::parse_any(first))
+                    .flatten()
+            };
+            if let Some(method) = Method::parse(first).or_else(extension)
                 && path.starts_with('/')
             {
                 return Ok(Selector::Route {
@@ -50,7 +58,7 @@ fn route_hint(text: &str) -> Option<String> {
             "help: to bind by route, the path must start with `/`: `{method} /{rest}`"
         )),
         None if rest.starts_with('/') => Some(format!(
-            "help: `{first}` is not an HTTP method: a route is `METHOD /path` with one of GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE"
+            "help: `{first}` is not an HTTP method: a route is `METHOD /path` with one of GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE, QUERY, or a method of `additionalOperations` in capitals"
         )),
         _ => None,
     }
@@ -225,15 +233,23 @@ mod tests {
             })
         );
         // Anything but `METHOD /path` is an operationId, spaces included.
-        for id in ["find pet by id", "FETCH /pets", "/pets", "GET pets"] {
+        for id in ["find pet by id", "fetch /pets", "/pets", "GET pets"] {
             assert_eq!(Selector::parse(id), Ok(Selector::OperationId(id.into())));
         }
+        // A method in capitals may be one of 3.2's `additionalOperations`.
+        assert_eq!(
+            Selector::parse("PURGE /pets"),
+            Ok(Selector::Route {
+                method: Method::Other("PURGE"),
+                path: "/pets".into()
+            })
+        );
         assert!(Selector::parse("").is_err());
         assert!(route_hint("find pet by id").is_none());
         assert!(route_hint("GET pets").unwrap().contains("`GET /pets`"));
         assert!(route_hint("/pets").unwrap().contains("`GET /pets`"));
         assert!(
-            route_hint("FETCH /pets")
+            route_hint("fetch /pets")
                 .unwrap()
                 .contains("not an HTTP method")
         );

@@ -25,6 +25,7 @@ fn documents(corpus: &Path) -> Vec<PathBuf> {
     push_dir(corpus.join("oai-examples/v3.1"));
     push_dir(corpus.join("oai-examples/v3.1-dev-schema-tests/pass"));
     push_dir(corpus.join("oai-examples/v3.1-dev-schema-tests/fail"));
+    push_dir(corpus.join("oai-examples/v3.2"));
     // Multi-file specs: only their root documents (the other files are fragments).
     for root in [
         "real-multi/influxdata-invocable-scripts/svc-invocable-scripts.yml",
@@ -211,4 +212,26 @@ fn split_specs_name_their_file_schemas() {
         );
         assert!(names.len() >= at_least, "{root}: {} names", names.len());
     }
+}
+
+#[test]
+fn openapi_32_examples_load_with_their_query_operation() {
+    let Some(corpus) = contract_spec::corpus_dir() else {
+        return;
+    };
+    let dir = corpus.join("oai-examples/v3.2");
+    let query = Spec::load(&dir.join("3.2-query-example.yaml"), &corpus).unwrap();
+    let op = query
+        .find(&Selector::OperationId("searchFlights".into()))
+        .unwrap();
+    assert_eq!(
+        (op.method.upper(), op.path.as_str()),
+        ("QUERY", "/flights/search")
+    );
+    assert!(op.request_body.is_some());
+    // Tags with `parent` and `kind`, and operations without `responses`.
+    let tags = Spec::load(&dir.join("3.2-tags-example.yaml"), &corpus).unwrap();
+    assert_eq!(tags.operations.len(), 4);
+    assert!(tags.operations.iter().all(|op| op.responses.is_none()));
+    assert!(tags.problems().is_empty());
 }

@@ -180,13 +180,67 @@ pub struct Binding {
     pub spec: u64,
     /// Index of the operation in the spec; `usize::MAX` when binding failed (already reported).
     pub index: usize,
-    pub method: MethodFilter,
+    pub method: RouteMethod,
     /// The path template, which is also axum 0.8's route syntax.
     pub path: &'static str,
     /// The operation as messages name it. The handler carries it, so that `routes!` needs no
     /// list of every operation's label: with `partial`, that list grew with the spec, not with
     /// the handlers mounted.
     pub label: &'static str,
+}
+
+/// The method a handler is routed for.
+#[derive(Clone, Copy, Debug)]
+pub enum RouteMethod {
+    /// One axum routes by its own filter.
+    Filter(MethodFilter),
+    /// One axum has no filter for (`QUERY`, a method of 3.2's `additionalOperations`): the
+    /// path's fallback serves it, and answers other methods with 405.
+    Named(&'static str),
+}
+
+/// `handler` routed for `method` on its path.
+pub fn on_method<H, T, S>(method: RouteMethod, handler: H) -> axum::routing::MethodRouter<S>
+where
+    H: Handler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    match method {
+        RouteMethod::Filter(filter) => on(filter, handler),
+        RouteMethod::Named(name) => {
+            axum::routing::MethodRouter::new().fallback(OnlyMethod { name, handler })
+        }
+    }
+}
+
+/// A handler for one method axum has no filter for; any other method gets 405.
+#[derive(Clone)]
+pub struct OnlyMethod<H> {
+    name: &'static str,
+    handler: H,
+}
+
+impl<H, T, S> Handler<T, S> for OnlyMethod<H>
+where
+    H: Handler<T, S>,
+    T: 'static,
+    S: Send + 'static,
+{
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>;
+
+    fn call(self, request: axum::extract::Request, state: S) -> Self::Future {
+        if request.method().as_str() == self.name {
+            Box::pin(self.handler.call(request, state))
+        } else {
+            let allow = http::HeaderValue::from_static(self.name);
+            Box::pin(async move {
+                let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+                response.headers_mut().insert(http::header::ALLOW, allow);
+                response
+            })
+        }
+    }
 }
 
 /// How many handlers each operation has.
@@ -474,7 +528,7 @@ mod tests {
         let bind = |spec, index| Binding {
             spec,
             index,
-            method: MethodFilter::GET,
+            method: RouteMethod::Filter(MethodFilter::GET),
             path: "/",
             label: "`GET /`",
         };

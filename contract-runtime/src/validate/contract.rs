@@ -81,6 +81,8 @@ pub(crate) struct OpSpec {
     /// The alternatives of the effective security requirement, each the credentials it needs
     /// (an empty one: credentials are optional); `None` when the operation is not secured.
     pub security: Option<Vec<Vec<Credential>>>,
+    /// The operation has no `responses` (3.1, 3.2): nothing about them is checked.
+    pub responses_undocumented: bool,
 }
 
 impl OpSpec {
@@ -339,6 +341,7 @@ impl Contract {
                 responses,
                 response_headers,
                 security,
+                responses_undocumented: op["responses"].is_null(),
             });
         }
         let mut by_route: HashMap<String, Vec<(String, usize)>, Fnv> = HashMap::default();
@@ -548,6 +551,7 @@ mod tests {
             responses: keys.iter().map(|k| (k.to_string(), Vec::new())).collect(),
             response_headers: Vec::new(),
             security: None,
+            responses_undocumented: false,
         }
     }
 

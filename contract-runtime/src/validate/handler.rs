@@ -7,7 +7,9 @@ use std::marker::PhantomData;
 
 use axum::extract::Request;
 use axum::handler::Handler;
-use axum::routing::{MethodFilter, MethodRouter};
+use axum::routing::MethodRouter;
+
+use crate::__private::RouteMethod;
 
 use super::contract::{Contract, SpecBundle};
 use super::layer::{Check, Config, ResponseFuture};
@@ -111,7 +113,7 @@ where
 /// `routes!`.
 pub fn on_validated<const ON: bool, H, T, S>(
     contract: &RouteContract<ON>,
-    method: MethodFilter,
+    method: RouteMethod,
     handler: H,
     index: usize,
     types: &'static RequestTypes,
@@ -121,7 +123,7 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    axum::routing::on(
+    crate::__private::on_method(
         method,
         Validated::<H, T, S, ON> {
             handler,

@@ -15,12 +15,15 @@ use contract_spec::{Loc, Lookup};
 struct SchemaOpts {
     name: Option<syn::LitStr>,
     spec: Option<syn::LitStr>,
+    /// `webhook = "…"` or `callback = "operationId.callbackName"`: the payload the type is.
+    payload: Option<syn::LitStr>,
 }
 
 fn schema_opts(attrs: &[syn::Attribute], errors: &mut Errors) -> SchemaOpts {
     let mut opts = SchemaOpts {
         name: None,
         spec: None,
+        payload: None,
     };
     for attr in attrs.iter().filter(|a| a.path().is_ident("schema")) {
         let result = attr.parse_nested_meta(|meta| {
@@ -28,9 +31,11 @@ fn schema_opts(attrs: &[syn::Attribute], errors: &mut Errors) -> SchemaOpts {
                 opts.name = Some(meta.value()?.parse()?);
             } else if meta.path.is_ident("spec") {
                 opts.spec = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("webhook") || meta.path.is_ident("callback") {
+                opts.payload = Some(meta.value()?.parse()?);
             } else {
                 return Err(meta.error(
-                    "unknown `schema` option: expected `name = \"Component\"` or `spec = \"path\"`",
+                    "unknown `schema` option: expected `name = \"Component\"`, `webhook = \"name\"`, `callback = \"operationId.callbackName\"` or `spec = \"path\"`",
                 ));
             }
             Ok(())
@@ -38,6 +43,13 @@ fn schema_opts(attrs: &[syn::Attribute], errors: &mut Errors) -> SchemaOpts {
         if let Err(e) = result {
             errors.push(e);
         }
+    }
+    if let (Some(name), Some(_)) = (&opts.name, &opts.payload) {
+        errors.at(
+            name.span(),
+            "`name` and `webhook`/`callback` both say what the type binds to: keep one",
+        );
+        opts.name = None;
     }
     opts
 }
@@ -254,7 +266,17 @@ pub fn expand(input: TokenStream) -> TokenStream {
     // A slice of the spec (the component and what it references) spares a new rustc process
     // the whole spec; its answer stands only when the type checks clean within it.
     let mut slice_answer = None;
-    if let Some(loaded) = load::load_slice(opts.spec.as_ref(), &key) {
+    if let Some(lit) = &opts.payload {
+        // A webhook's or callback's payload: checked like a component, against its schema.
+        match load::load(opts.spec.as_ref()) {
+            Ok(loaded) => {
+                (bound, checks) = bind_payload(&loaded, lit, &opts, &model, &mut errors);
+                tracking = loaded.tracking;
+            }
+            Err(e) => errors.push(e),
+        }
+        slice_answer = Some((bound.clone(), std::mem::take(&mut checks)));
+    } else if let Some(loaded) = load::load_slice(opts.spec.as_ref(), &key) {
         let mut slice_errors = Errors::default();
         let (slice_bound, slice_checks) = bind(
             &loaded,
@@ -415,6 +437,69 @@ fn names_itself(input: &syn::DeriveInput) -> bool {
     }
 }
 
+/// The payload `lit` names: a component where its schema is a reference to one (the type then
+/// binds to the component), else its inline schema, checked where the type is declared.
+fn bind_payload(
+    loaded: &load::Loaded,
+    lit: &syn::LitStr,
+    opts: &SchemaOpts,
+    model: &TypeModel<'_, '_>,
+    errors: &mut Errors,
+) -> (Option<String>, TokenStream) {
+    let spec = match loaded.spec.as_ref() {
+        Ok(spec) => spec,
+        Err(e) => {
+            errors.at(lit.span(), e);
+            return (None, TokenStream::new());
+        }
+    };
+    let name = lit.value();
+    let payload = match spec.payload(&name) {
+        Ok(payload) => payload,
+        Err(e) => {
+            errors.at(lit.span(), e);
+            return (None, TokenStream::new());
+        }
+    };
+    let component = spec
+        .doc
+        .get(&payload.schema)
+        .and_then(|v| v.get("$ref"))
+        .and_then(serde_json::Value::as_str)
+        .and_then(|r| spec.doc.resolve_ref(payload.schema.file, r).ok())
+        .and_then(|target| spec.component_name(&target));
+    if let Some(component) = component {
+        return bind(
+            loaded,
+            &component,
+            opts,
+            model,
+            errors,
+            &load::Against::Whole(format!("component {component}")),
+        );
+    }
+    let kind = if name.contains('.') {
+        "callback"
+    } else {
+        "webhook"
+    };
+    let subject = format!("the payload of {kind} `{name}`");
+    if !model.input.generics.params.is_empty() {
+        return (None, TokenStream::new());
+    }
+    let derived = load::derived(&loaded.spec);
+    let checks = check_component(
+        spec,
+        &derived.expectations,
+        &name,
+        &subject,
+        &payload.schema,
+        model,
+        errors,
+    );
+    (None, checks)
+}
+
 /// The component `wants` of `loaded`'s spec, when it has one, and the checks of the type
 /// against it.
 fn bind(
@@ -435,7 +520,15 @@ fn bind(
             if model.input.generics.params.is_empty() {
                 let derived = load::derived(&loaded.spec);
                 let before = errors.len();
-                checks = check_component(spec, &derived.expectations, wants, &at, model, errors);
+                checks = check_component(
+                    spec,
+                    &derived.expectations,
+                    wants,
+                    &format!("component `{wants}`"),
+                    &at,
+                    model,
+                    errors,
+                );
                 against.finish(spec, errors.len() == before, Vec::new());
             }
             (Some(spec.canonical_component(wants, &at)), checks)
@@ -579,11 +672,15 @@ struct TypeModel<'m, 'a> {
     fields_tokens: &'m TokenStream,
 }
 
-/// A type bound to a component: check it where it is declared.
+/// A type bound to a component (or a webhook or callback payload): check it where it is
+/// declared.
 fn check_component(
     spec: &Spec,
     shared: &crate::load::ExpectationMemo,
+    // The component's name (the expansion of a recursive schema stops at it), and what the
+    // type is checked against, for messages: "component `Pet`".
     component: &str,
+    subject: &str,
     loc: &Loc,
     model: &TypeModel<'_, '_>,
     errors: &mut Errors,
@@ -611,7 +708,7 @@ fn check_component(
         let Some(model) = expecter.object_model(loc) else {
             errors.at(
                 ident.span(),
-                format!("component `{component}` is not an object schema, but `{ident}` is a struct with named fields\nspec: {place}"),
+                format!("{subject} is not an object schema, but `{ident}` is a struct with named fields\nspec: {place}"),
             );
             return TokenStream::new();
         };
@@ -623,7 +720,7 @@ fn check_component(
             let Some(prop) = model.get(&f.wire) else {
                 if !model.extra {
                     let mut msg = format!(
-                        "`{ident}` has a field `{}`, but component `{component}` has no such property\nspec: {place}",
+                        "`{ident}` has a field `{}`, but {subject} has no such property\nspec: {place}",
                         f.wire
                     );
                     let names = model.props.iter().map(|p| p.name.as_str());
@@ -656,7 +753,7 @@ fn check_component(
                 errors.on(
                     f.ty,
                     format!(
-                        "property `{}` of component `{component}` is required and not nullable, but the field is an `Option`\nspec: {prop_place}\nhelp: drop the `Option`, or mark the property `nullable` in the spec",
+                        "property `{}` of {subject} is required and not nullable, but the field is an `Option`\nspec: {prop_place}\nhelp: drop the `Option`, or mark the property `nullable` in the spec",
                         prop.name
                     ),
                 );
@@ -666,7 +763,7 @@ fn check_component(
                 errors.at(
                     field_ident.span(),
                     format!(
-                        "property `{}` of component `{component}` is required, but `skip_serializing_if` may leave it out\nspec: {prop_place}",
+                        "property `{}` of {subject} is required, but `skip_serializing_if` may leave it out\nspec: {prop_place}",
                         prop.name
                     ),
                 );
@@ -698,7 +795,7 @@ fn check_component(
                 errors.on(
                     ty,
                     format!(
-                        "field `{field_ident}` of `{ident}` is `{}`, but property `{}` of component `{component}` is {expected}\nspec: {prop_place}\nhelp: use `{rust}`",
+                        "field `{field_ident}` of `{ident}` is `{}`, but property `{}` of {subject} is {expected}\nspec: {prop_place}\nhelp: use `{rust}`",
                         quote!(#ty).to_string().replace(' ', ""),
                         prop.name
                     ),
@@ -706,7 +803,7 @@ fn check_component(
                 continue;
             }
             let header = format!(
-                "field `{field_ident}` of `{ident}` does not match property `{}` of component `{component}`:",
+                "field `{field_ident}` of `{ident}` does not match property `{}` of {subject}:",
                 prop.name
             );
             let footer = format!("\nspec: {prop_place}");
@@ -736,7 +833,7 @@ fn check_component(
                 errors.at(
                     ident.span(),
                     format!(
-                        "`{ident}` is missing the required property `{}` of component `{component}`\nspec: {}\nhelp: add `{}: {ty},`",
+                        "`{ident}` is missing the required property `{}` of {subject}\nspec: {}\nhelp: add `{}: {ty},`",
                         prop.name,
                         prop.loc.as_ref().map_or_else(|| place.clone(), |l| spec.doc.place(l)),
                         signature::snake_case(&prop.name),
@@ -751,7 +848,7 @@ fn check_component(
         let Some(values) = schema.get("enum").and_then(|e| e.as_array()) else {
             errors.at(
                 ident.span(),
-                format!("`{ident}` is a unit-only enum, but component `{component}` has no `enum` values\nspec: {place}"),
+                format!("`{ident}` is a unit-only enum, but {subject} has no `enum` values\nspec: {place}"),
             );
             return TokenStream::new();
         };
@@ -763,7 +860,7 @@ fn check_component(
         for (variant, wire) in unit_variants {
             if !value_set.contains(wire.as_str()) {
                 let mut msg = format!(
-                    "variant `{}` of `{ident}` is `{wire}` on the wire, which is not a value of component `{component}`'s enum\nspec: {place}",
+                    "variant `{}` of `{ident}` is `{wire}` on the wire, which is not a value of {subject}'s enum\nspec: {place}",
                     variant.ident
                 );
                 if let Some(near) =
@@ -790,7 +887,7 @@ fn check_component(
             if !wire_set.contains(value) && !has_other {
                 errors.at(
                     ident.span(),
-                    format!("component `{component}`'s enum value `{value}` has no variant in `{ident}`\nspec: {place}\nhelp: add a variant for it (with `#[serde(rename = \"{value}\")]` if its name differs)"),
+                    format!("{subject}'s enum value `{value}` has no variant in `{ident}`\nspec: {place}\nhelp: add a variant for it (with `#[serde(rename = \"{value}\")]` if its name differs)"),
                 );
             }
         }
@@ -813,7 +910,7 @@ fn check_component(
         errors.at(
             ident.span(),
             format!(
-                "component `{component}` is discriminated by the property `{property}`, but `{ident}` has {found}\nspec: {}\nhelp: add `#[serde(tag = \"{property}\")]`",
+                "{subject} is discriminated by the property `{property}`, but `{ident}` has {found}\nspec: {}\nhelp: add `#[serde(tag = \"{property}\")]`",
                 spec.doc.place(&loc.child("discriminator"))
             ),
         );
@@ -822,7 +919,7 @@ fn check_component(
 
     // Everything else (flattened structs, enums with data, newtypes): one check of the whole shape.
     let expect = expecter.expect_component_body(component, loc);
-    let header = format!("`{ident}` does not match component `{component}`:");
+    let header = format!("`{ident}` does not match {subject}:");
     let footer = format!("\nspec: {place}");
     shape_check(
         ident,

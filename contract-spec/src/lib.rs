@@ -15,6 +15,7 @@ mod keywords;
 mod locate;
 mod manifest;
 mod model;
+mod payloads;
 pub mod pointer;
 mod select;
 mod slice;
@@ -35,6 +36,7 @@ pub use document::{
 pub use error::{Place, SpecError};
 pub use manifest::{DEFAULT_NAMES, MANIFEST_DIR_OVERRIDE, find_spec, manifest_dir};
 pub use model::{Method, Operation, ParamIn, Parameter, template_params};
+pub use payloads::Payload;
 pub use select::Selector;
 pub use slice::Manifest;
 

@@ -1,0 +1,150 @@
+//! Payloads the service sends rather than serves: the JSON request bodies of 3.1 `webhooks`
+//! (by the webhook's name) and of the operations of `callbacks` (named
+//! `operationId.callbackName`). Types bind to them as to components, and the run-time bundle
+//! carries their schemas so that a payload can be validated before it is sent.
+
+use serde_json::Value;
+
+use crate::Spec;
+use crate::document::{FileId, Loc};
+use crate::error::SpecError;
+use crate::model::Method;
+
+/// Where a payload's schema is, and what names it.
+#[derive(Debug, Clone)]
+pub struct Payload {
+    /// `orderNotification`, or `createSubscription.onEvent`.
+    pub name: String,
+    /// The JSON media type's `schema`.
+    pub schema: Loc,
+    /// The operation object that sends it (for messages).
+    pub operation: Loc,
+}
+
+impl Spec {
+    /// Every webhook and callback payload with a JSON body, by name.
+    pub fn payloads(&self) -> Vec<Payload> {
+        let mut out = Vec::new();
+        let root = Loc::root(FileId(0));
+        if let Some(Value::Object(hooks)) = self.doc.get(&root.child("webhooks")) {
+            for name in hooks.keys() {
+                if let Ok(Some((schema, operation))) =
+                    self.json_body_of(&root.child("webhooks").child(name))
+                {
+                    out.push(Payload {
+                        name: name.clone(),
+                        schema,
+                        operation,
+                    });
+                }
+            }
+        }
+        for op in &self.operations {
+            let Some(id) = &op.operation_id else { continue };
+            let at = op.loc.child("callbacks");
+            let Some(Value::Object(callbacks)) = self.doc.get(&at) else {
+                continue;
+            };
+            for name in callbacks.keys() {
+                let Ok((callback, Value::Object(expressions))) = self.doc.deref(&at.child(name))
+                else {
+                    continue;
+                };
+                // The first expression's operation with a JSON body: a callback is one request
+                // the service makes, whatever URL its expression gives.
+                let found = expressions.keys().find_map(|expression| {
+                    self.json_body_of(&callback.child(expression))
+                        .ok()
+                        .flatten()
+                });
+                if let Some((schema, operation)) = found {
+                    out.push(Payload {
+                        name: format!("{id}.{name}"),
+                        schema,
+                        operation,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The payload named `name`, or an error that says what there is.
+    pub fn payload(&self, name: &str) -> Result<Payload, SpecError> {
+        let all = self.payloads();
+        if let Some(found) = all.iter().find(|p| p.name == name) {
+            return Ok(found.clone());
+        }
+        let kind = if name.contains('.') {
+            "callback"
+        } else {
+            "webhook or callback"
+        };
+        let mut message = format!(
+            "no {kind} `{name}` with a JSON request body in `{}`",
+            self.root_display()
+        );
+        let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
+        let callback = names
+            .iter()
+            .find(|n| n.rsplit_once('.').is_some_and(|(_, cb)| cb == name));
+        if let Some(callback) = callback {
+            message.push_str(&format!(
+                "\nhelp: a callback is named `operationId.callbackName`: `{callback}`"
+            ));
+        } else if let Some(near) = crate::suggest::nearest(name, names.iter().copied()).first() {
+            message.push_str(&format!("\nhelp: did you mean `{near}`?"));
+        } else if names.is_empty() {
+            message.push_str(&format!(
+                "\nnote: it declares no webhooks or callbacks with JSON bodies{}",
+                if kind == "callback" {
+                    " (a callback is named `operationId.callbackName`)"
+                } else {
+                    ""
+                }
+            ));
+        } else {
+            message.push_str(&format!(
+                "\nnote: the payloads are {}",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        Err(SpecError::new(message))
+    }
+
+    /// The JSON body schema of the first operation of the path item at `item` that has one.
+    fn json_body_of(&self, item: &Loc) -> Result<Option<(Loc, Loc)>, SpecError> {
+        let (item, value) = self.doc.deref(item)?;
+        for method in Method::ALL {
+            if value.get(method.key()).is_none() {
+                continue;
+            }
+            let (op, op_value) = self.doc.deref(&item.child(method.key()))?;
+            if op_value.get("requestBody").is_none() {
+                continue;
+            }
+            let (body, body_value) = self.doc.deref(&op.child("requestBody"))?;
+            let Some(Value::Object(content)) = body_value.get("content") else {
+                continue;
+            };
+            let json = content
+                .keys()
+                .find(|m| is_json(m) && content[*m].get("schema").is_some());
+            if let Some(media) = json {
+                let schema = body.child("content").child(media).child("schema");
+                return Ok(Some((schema, op)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.to_ascii_lowercase().ends_with("+json")
+}

@@ -51,8 +51,8 @@ pub use schema::{Field, MapKey, Schema, Shape};
 #[doc(hidden)]
 pub use validate::ResponseOutput;
 pub use validate::{
-    Contract, ContractLayer, ContractService, OnViolation, ResponseFuture, SpecBundle, Violation,
-    validations_performed,
+    Contract, ContractLayer, ContractService, OnViolation, Payload, PayloadError, ResponseFuture,
+    SpecBundle, Violation, validations_performed,
 };
 
 /// Binds a handler to an operation of the spec and checks it at compile time.

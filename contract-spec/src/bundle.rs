@@ -57,6 +57,15 @@ fn first_example(obj: &Value) -> Option<Value> {
     }
 }
 
+/// The location holding `loc` (its parent in the same file).
+fn parent(loc: &Loc) -> Loc {
+    let cut = loc.pointer.rfind('/').unwrap_or(0);
+    Loc {
+        file: loc.file,
+        pointer: loc.pointer[..cut].to_string(),
+    }
+}
+
 /// The bundle for every operation of `spec`.
 pub fn bundle(spec: &Spec) -> Value {
     let mut b = Bundler {
@@ -67,11 +76,27 @@ pub fn bundle(spec: &Spec) -> Value {
         queue: VecDeque::new(),
     };
     let ops: Vec<Value> = spec.operations.iter().map(|op| b.operation(op)).collect();
+    // What the service sends: webhook and callback bodies, validated before they are sent.
+    let payloads: Vec<Value> = spec
+        .payloads()
+        .into_iter()
+        .map(|p| {
+            let example = b.schema_example(&p.schema).or_else(|| {
+                let media = spec.doc.get(&parent(&p.schema))?;
+                first_example(media)
+            });
+            json!({
+                "name": p.name,
+                "schema": b.schema_ref_or_inline(&p.schema, Direction::Request),
+                "example": example,
+            })
+        })
+        .collect();
     while let Some((loc, dir, key)) = b.queue.pop_front() {
         let value = b.schema_at(&loc, dir);
         b.defs.insert(key, value);
     }
-    json!({ "operations": ops, "$defs": Value::Object(b.defs) })
+    json!({ "operations": ops, "payloads": payloads, "$defs": Value::Object(b.defs) })
 }
 
 impl<'a> Bundler<'a> {

@@ -300,8 +300,143 @@ fn string(map: &Map<String, Value>, rng: &mut Rng) -> String {
                 return c;
             }
         }
+        if let Some(sample) = sample_pattern(pattern, rng)
+            && re.is_match(&sample)
+            && (min..=max).contains(&sample.chars().count())
+        {
+            return sample;
+        }
     }
     fit(candidates[start])
+}
+
+/// A string that a simple pattern matches (`^[A-Z]{3}-[0-9]{4}$`, `\d+(\.\d+)?`): literals,
+/// `.`, `\d`/`\w`/`\s`, classes, groups (their first alternative) and quantifiers. `None` for
+/// what it does not read; the caller checks the result against the pattern anyway.
+fn sample_pattern(pattern: &str, rng: &mut Rng) -> Option<String> {
+    fn sequence(chars: &[char], i: &mut usize, rng: &mut Rng, depth: u8) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        let mut out = String::new();
+        while *i < chars.len() {
+            let c = chars[*i];
+            let atom: String = match c {
+                ')' | '|' => break,
+                '^' | '$' => {
+                    *i += 1;
+                    continue;
+                }
+                '(' => {
+                    *i += 1;
+                    if chars.get(*i) == Some(&'?') {
+                        // `(?:…)`: a group that does not capture.
+                        *i += 2;
+                    }
+                    let first = sequence(chars, i, rng, depth + 1)?;
+                    // Skip the other alternatives.
+                    let mut open = 0usize;
+                    while *i < chars.len() {
+                        match chars[*i] {
+                            '\\' => *i += 1,
+                            '(' => open += 1,
+                            ')' if open == 0 => break,
+                            ')' => open -= 1,
+                            _ => {}
+                        }
+                        *i += 1;
+                    }
+                    if chars.get(*i) != Some(&')') {
+                        return None;
+                    }
+                    *i += 1;
+                    first
+                }
+                '[' => {
+                    *i += 1;
+                    if chars.get(*i) == Some(&'^') {
+                        return None;
+                    }
+                    let first = match chars.get(*i)? {
+                        '\\' => {
+                            *i += 1;
+                            escaped(*chars.get(*i)?)?
+                        }
+                        c => *c,
+                    };
+                    while *i < chars.len() && chars[*i] != ']' {
+                        if chars[*i] == '\\' {
+                            *i += 1;
+                        }
+                        *i += 1;
+                    }
+                    *i += 1;
+                    first.to_string()
+                }
+                '\\' => {
+                    *i += 1;
+                    let e = escaped(*chars.get(*i)?)?;
+                    *i += 1;
+                    e.to_string()
+                }
+                '.' => {
+                    *i += 1;
+                    "a".to_string()
+                }
+                '*' | '+' | '?' | '{' => return None,
+                c => {
+                    *i += 1;
+                    c.to_string()
+                }
+            };
+            let (low, high) = match chars.get(*i) {
+                Some('*') => (0, 2),
+                Some('+') => (1, 3),
+                Some('?') => (0, 1),
+                Some('{') => {
+                    let close = chars[*i..].iter().position(|c| *c == '}')? + *i;
+                    let inner: String = chars[*i + 1..close].iter().collect();
+                    let (a, b) = match inner.split_once(',') {
+                        Some((a, "")) => {
+                            (a.trim().parse().ok()?, a.trim().parse::<u64>().ok()? + 2)
+                        }
+                        Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
+                        None => (inner.trim().parse().ok()?, inner.trim().parse().ok()?),
+                    };
+                    *i = close;
+                    (a, b)
+                }
+                _ => (1, 1),
+            };
+            if (low, high) != (1, 1) {
+                *i += 1;
+                if matches!(chars.get(*i), Some('?' | '+')) {
+                    *i += 1; // lazy or possessive
+                }
+            }
+            if high < low || high > 64 {
+                return None;
+            }
+            let n = low + rng.below(high - low + 1);
+            for _ in 0..n {
+                out.push_str(&atom);
+            }
+        }
+        Some(out)
+    }
+    fn escaped(c: char) -> Option<char> {
+        match c {
+            'd' => Some('7'),
+            'w' => Some('k'),
+            's' => Some(' '),
+            'D' | 'W' | 'S' | 'b' | 'B' | 'p' | 'P' => None,
+            c => Some(c),
+        }
+    }
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    let out = sequence(&chars, &mut i, rng, 0)?;
+    (i >= chars.len()).then_some(out)
 }
 
 /// Text that a parameter of this schema must reject, and why, when there is such text.
@@ -323,5 +458,30 @@ pub(crate) fn invalid_text(contract: &Contract, schema: &Value) -> Option<(Strin
             None
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::*;
+
+    #[test]
+    fn simple_patterns_are_sampled() {
+        let mut rng = Rng::new(1);
+        for pattern in [
+            "^[A-Z]{3}-[0-9]{4}$",
+            "^\\d+(\\.\\d{1,2})?$",
+            "^(?:EUR|USD)$",
+            "^prd_[a-z0-9]{26}$",
+            "^[a-zA-Z0-9._%+-]+@[a-z]+\\.[a-z]{2,}$",
+        ] {
+            let re = regex_lite::Regex::new(pattern).unwrap();
+            for _ in 0..20 {
+                let sample = sample_pattern(pattern, &mut rng).unwrap_or_default();
+                assert!(re.is_match(&sample), "{pattern}: {sample}");
+            }
+        }
+        // Negated classes and look-arounds are not read.
+        assert_eq!(sample_pattern("^[^a]+$", &mut rng), None);
     }
 }

@@ -106,6 +106,13 @@ impl fmt::Display for Report {
     }
 }
 
+/// Valid payloads of a webhook or callback of `spec` (`operationId.callbackName`), for the
+/// tests of the side that receives them: the spec's example first where it fits, then values
+/// generated from the schema. See [`crate::Payload::examples`].
+pub fn payload_examples(spec: SpecBundle, name: &'static str, count: usize) -> Vec<Value> {
+    spec.webhook(name).examples(count, 0x5eed)
+}
+
 /// Sweeps `router` with the defaults and fails the test on any contract violation.
 pub async fn assert_conforms(router: Router, spec: SpecBundle) {
     Sweep::new(router, spec).run().await.assert_ok();

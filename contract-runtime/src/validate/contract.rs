@@ -126,9 +126,17 @@ impl OpSpec {
     }
 }
 
+/// A payload the service sends (a webhook's or a callback's request body).
+pub(crate) struct PayloadSpec {
+    pub name: String,
+    pub site: Option<usize>,
+    pub example: Option<Value>,
+}
+
 /// The parsed bundle.
 pub struct Contract {
     pub(crate) ops: Vec<OpSpec>,
+    pub(crate) payloads: Vec<PayloadSpec>,
     pub(crate) sites: Vec<Site>,
     defs: Map<String, Value>,
     /// Path template → (method, operation index): looked up without allocating.
@@ -344,6 +352,20 @@ impl Contract {
                 responses_undocumented: op["responses"].is_null(),
             });
         }
+        let payloads = match value.get_mut("payloads").map(Value::take) {
+            Some(Value::Array(list)) => list
+                .into_iter()
+                .map(|p| {
+                    let name = p["name"].as_str().unwrap_or_default().to_string();
+                    PayloadSpec {
+                        site: add_site(&p["schema"], format!("payload `{name}`"), &mut sites),
+                        example: p.get("example").filter(|e| !e.is_null()).cloned(),
+                        name,
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let mut by_route: HashMap<String, Vec<(String, usize)>, Fnv> = HashMap::default();
         for (i, op) in ops.iter().enumerate() {
             by_route
@@ -353,6 +375,7 @@ impl Contract {
         }
         Contract {
             ops,
+            payloads,
             sites,
             defs,
             by_route,

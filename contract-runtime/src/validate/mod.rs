@@ -5,6 +5,7 @@ mod form;
 mod handler;
 mod json_schema;
 mod layer;
+mod payload;
 mod request;
 mod streaming;
 
@@ -15,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use contract::{Contract, SpecBundle, Violation};
 pub use handler::{RouteContract, Validated, on_validated};
 pub use layer::{ContractLayer, ContractService, OnViolation, ResponseFuture, ResponseOutput};
+pub use payload::{Payload, PayloadError};
 
 /// `text` cut to at most `max` bytes on a character boundary, `…` marking the cut: what a
 /// message quotes of a value.

@@ -707,6 +707,43 @@ fn return_check<'t>(ty: &'t syn::Type, generics: &[String]) -> Option<ReturnChec
     }
 }
 
+/// `Sse<…>` streams `text/event-stream`: some response of the operation must declare it.
+fn check_event_stream(ctx: &Ctx<'_>, ret: &syn::Type) -> TokenStream {
+    let Some(responses_loc) = &ctx.op.responses else {
+        return TokenStream::new();
+    };
+    let Some(Value::Object(map)) = ctx.spec.doc.get(responses_loc) else {
+        return TokenStream::new();
+    };
+    let mut declared = Vec::new();
+    for status in map.keys().filter(|k| !k.starts_with("x-")) {
+        let (media, _, _) = content(ctx.spec, &responses_loc.child(status));
+        if media.iter().any(|m| {
+            m.split(';')
+                .next()
+                .is_some_and(|e| e.trim().eq_ignore_ascii_case("text/event-stream"))
+        }) {
+            return TokenStream::new();
+        }
+        let media = if media.is_empty() {
+            "no content".to_string()
+        } else {
+            media.join(", ")
+        };
+        declared.push(format!("{status}: {media}"));
+    }
+    syn::Error::new_spanned(
+        ret,
+        format!(
+            "the handler streams `text/event-stream` (`Sse`), but no response of {} declares it (declared: {})\nspec: {}\nhelp: declare a `text/event-stream` response (3.2: with an `itemSchema` for its events), or return what the spec declares",
+            ctx.op.label(),
+            declared.join("; "),
+            ctx.spec.doc.place(responses_loc),
+        ),
+    )
+    .to_compile_error()
+}
+
 fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStream {
     // `Result<A, B>`: each side is a response of its own.
     if let syn::Type::Path(tp) = ret
@@ -722,6 +759,9 @@ fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStr
                 _ => None,
             })
             .collect();
+    }
+    if last_ident(ret).as_deref() == Some("Sse") {
+        return check_event_stream(ctx, ret);
     }
     let Some(check) = return_check(ret, generics) else {
         return TokenStream::new();

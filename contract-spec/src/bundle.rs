@@ -282,6 +282,12 @@ impl<'a> Bundler<'a> {
                 if !encoding.is_empty() {
                     entry["encoding"] = Value::Object(encoding);
                 }
+                // 3.2: the schema of each item of a sequential media type (an SSE event, a
+                // JSON Lines line).
+                if obj.get("itemSchema").is_some() {
+                    let at = loc.child("content").child(media).child("itemSchema");
+                    entry["itemSchema"] = self.schema_ref_or_inline(&at, dir);
+                }
                 out.insert(media.clone(), entry);
             }
         }

@@ -329,6 +329,7 @@ pub fn operations(doc: &Document) -> Vec<Operation> {
                     &mut problems,
                 );
             }
+            item_schema_problems(doc, &loc, op, &mut problems);
             ops.push(Operation {
                 index: ops.len(),
                 method,
@@ -348,6 +349,103 @@ pub fn operations(doc: &Document) -> Vec<Operation> {
     }
     mark_duplicate_ids(doc, &mut ops);
     ops
+}
+
+/// Whether `key` of a callback is a runtime expression: literal text with `{$…}` expressions
+/// (`{$request.body#/callbackUrl}`, `https://hooks.example.com/{$request.query.id}`), or a URL.
+pub fn is_callback_expression(key: &str) -> bool {
+    let valid = |expr: &str| {
+        let Some(expr) = expr.strip_prefix('$') else {
+            return false;
+        };
+        if matches!(expr, "url" | "method" | "statusCode") {
+            return true;
+        }
+        let source = expr
+            .strip_prefix("request.")
+            .or_else(|| expr.strip_prefix("response."));
+        match source {
+            Some(rest) => {
+                rest == "body"
+                    || rest.starts_with("body#/")
+                    || ["header.", "query.", "path."]
+                        .iter()
+                        .any(|p| rest.strip_prefix(p).is_some_and(|name| !name.is_empty()))
+            }
+            None => false,
+        }
+    };
+    let mut rest = key;
+    let mut expressions = 0;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return false;
+        };
+        if !valid(&rest[open + 1..open + close]) {
+            return false;
+        }
+        expressions += 1;
+        rest = &rest[open + close + 1..];
+    }
+    if rest.contains('}') {
+        return false;
+    }
+    expressions > 0
+        || key.starts_with("http://")
+        || key.starts_with("https://")
+        || key.starts_with('/')
+}
+
+/// Whether items of `media` can have an `itemSchema` (3.2's sequential media types).
+pub fn is_sequential_media(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "text/event-stream"
+            | "application/jsonl"
+            | "application/x-ndjson"
+            | "application/x-jsonlines"
+    ) || essence.ends_with("json-seq")
+        || essence.starts_with("multipart/")
+}
+
+/// `itemSchema` on a media type of the operation's request body or responses whose content is
+/// not a sequence of items: the spec means something it does not say.
+fn item_schema_problems(doc: &Document, op_loc: &Loc, op: &Value, problems: &mut Vec<SpecError>) {
+    let mut contents: Vec<Loc> = Vec::new();
+    if op.get("requestBody").is_some()
+        && let Ok((body, _)) = doc.deref(&op_loc.child("requestBody"))
+    {
+        contents.push(body.child("content"));
+    }
+    if let Some(Value::Object(responses)) = op.get("responses") {
+        for status in responses.keys() {
+            if let Ok((response, _)) = doc.deref(&op_loc.child("responses").child(status)) {
+                contents.push(response.child("content"));
+            }
+        }
+    }
+    for content in contents {
+        let Some(Value::Object(media)) = doc.get(&content) else {
+            continue;
+        };
+        for (name, entry) in media {
+            if entry.get("itemSchema").is_some() && !is_sequential_media(name) {
+                problems.push(
+                    SpecError::new(format!(
+                        "`itemSchema` describes the items of a stream, but `{name}` is not a sequential media type"
+                    ))
+                    .at(doc.place(&content.child(name).child("itemSchema")))
+                    .note("help: use `schema` for a whole body, or a sequential media type (`text/event-stream`, `application/jsonl`, `application/x-ndjson`, `application/json-seq`)"),
+                );
+            }
+        }
+    }
 }
 
 fn read_parameters(
@@ -509,5 +607,33 @@ mod tests {
         assert!(template_params("/a/{b").is_err());
         assert!(template_params("/a/b}").is_err());
         assert!(template_params("/a/{}").is_err());
+    }
+}
+
+#[cfg(test)]
+mod callback_tests {
+    use super::is_callback_expression;
+
+    #[test]
+    fn runtime_expressions() {
+        for ok in [
+            "{$request.body#/callbackUrl}",
+            "{$request.query.queryUrl}",
+            "http://notificationServer.com?transactionId={$request.body#/id}&email={$request.body#/email}",
+            "https://example.com/hooks",
+            "{$url}/done",
+            "{$response.header.Location}",
+        ] {
+            assert!(is_callback_expression(ok), "{ok}");
+        }
+        for bad in [
+            "{request.body#/url}",
+            "{$request.cookie.x}",
+            "callbackUrl",
+            "{$request.body#/url",
+            "{$method}}",
+        ] {
+            assert!(!is_callback_expression(bad), "{bad}");
+        }
     }
 }

@@ -69,11 +69,24 @@ impl Spec {
         out
     }
 
-    /// The payload named `name`, or an error that says what there is.
+    /// The payload named `name`, or an error that says what there is. A callback whose key is
+    /// not a runtime expression is refused here, where a type binds to it (the operation that
+    /// declares it is served whatever its callbacks say).
     pub fn payload(&self, name: &str) -> Result<Payload, SpecError> {
         let all = self.payloads();
         if let Some(found) = all.iter().find(|p| p.name == name) {
+            if let Some(problem) = self.callback_key_problem(found) {
+                return Err(problem);
+            }
+            self.doc.deref(&found.schema)?;
             return Ok(found.clone());
+        }
+        // A webhook of that name whose definition does not resolve: say why.
+        let hook = Loc::root(FileId(0)).child("webhooks").child(name);
+        if self.doc.get(&hook).is_some()
+            && let Err(e) = self.json_body_of(&hook)
+        {
+            return Err(e);
         }
         let kind = if name.contains('.') {
             "callback"
@@ -114,6 +127,30 @@ impl Spec {
             ));
         }
         Err(SpecError::new(message))
+    }
+
+    /// For a callback's payload: its key, when that is not a runtime expression.
+    fn callback_key_problem(&self, payload: &Payload) -> Option<SpecError> {
+        let (id, callback) = payload.name.split_once('.')?;
+        let op = self
+            .operations
+            .iter()
+            .find(|op| op.operation_id.as_deref() == Some(id))?;
+        let (at, value) = self
+            .doc
+            .deref(&op.loc.child("callbacks").child(callback))
+            .ok()?;
+        let keys = value.as_object()?.keys();
+        let bad = keys
+            .filter(|k| !k.starts_with("x-"))
+            .find(|k| !crate::model::is_callback_expression(k))?;
+        Some(
+            SpecError::new(format!(
+                "the key `{bad}` of callback `{callback}` is not a runtime expression"
+            ))
+            .at(self.doc.place(&at.child(bad)))
+            .note("help: write the callback's URL with expressions such as `{$request.body#/callbackUrl}` or `{$request.query.url}`"),
+        )
     }
 
     /// The JSON body schema of the first operation of the path item at `item` that has one.

@@ -444,12 +444,37 @@ impl Sweep {
         };
         let status = response.status();
         let response_headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map(|c| c.to_bytes())
-            .unwrap_or_default();
+        let streamed = response_headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::validate::stream_kind)
+            .is_some();
+        let bytes = if streamed {
+            // A stream may not end: its start is what is checked.
+            let mut body = response.into_body();
+            let mut read = Vec::new();
+            for _ in 0..STREAM_FRAMES {
+                match body.frame().await {
+                    Some(Ok(frame)) => {
+                        if let Ok(data) = frame.into_data() {
+                            read.extend_from_slice(&data);
+                        }
+                    }
+                    _ => break,
+                }
+                if read.len() > STREAM_BYTES {
+                    break;
+                }
+            }
+            bytes::Bytes::from(read)
+        } else {
+            response
+                .into_body()
+                .collect()
+                .await
+                .map(|c| c.to_bytes())
+                .unwrap_or_default()
+        };
         let body_text = shorten(&String::from_utf8_lossy(&bytes), 300);
         let mut fail = |rule: &str, message: String| {
             report.failures.push(Failure {
@@ -499,6 +524,22 @@ impl Sweep {
                 }
                 None => fail("server-error", why.to_string()),
             }
+            return;
+        }
+        // An item of a stream that broke its `itemSchema`, reported in the stream itself.
+        if streamed
+            && let Some(problem) = String::from_utf8_lossy(&bytes)
+                .split(['\n', '\u{1e}'])
+                .filter_map(|line| {
+                    serde_json::from_str::<Value>(line.strip_prefix("data: ").unwrap_or(line)).ok()
+                })
+                .find(|p| p["title"] == crate::validate::RESPONSE_VIOLATION)
+        {
+            let v = &problem["violations"][0];
+            fail(
+                v["rule"].as_str().unwrap_or("item"),
+                problem["detail"].as_str().unwrap_or_default().to_string(),
+            );
             return;
         }
         if built.without_credentials && status.is_success() {
@@ -608,6 +649,10 @@ fn shorten(s: &str, n: usize) -> String {
         format!("{}…", s.chars().take(n).collect::<String>())
     }
 }
+
+/// How much of a streamed response the sweep reads (frames, bytes): a stream may not end.
+const STREAM_FRAMES: usize = 64;
+const STREAM_BYTES: usize = 256 * 1024;
 
 /// The separator of the multipart bodies the sweep sends.
 const BOUNDARY: &str = "contract-sweep-boundary";

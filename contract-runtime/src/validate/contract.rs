@@ -47,6 +47,11 @@ pub(crate) struct Media {
     pub site: Option<usize>,
     /// The media type of each part of a form body, where the spec's `encoding` names one.
     pub encoding: Vec<(String, String)>,
+    /// 3.2's `itemSchema`: each item of a stream (an SSE event as `{data, event, id, retry}`,
+    /// a JSON Lines line).
+    pub item_site: Option<usize>,
+    /// For an SSE stream whose `data` is JSON: the `contentSchema` of `itemSchema`'s `data`.
+    pub data_site: Option<usize>,
 }
 
 /// A header a response declares.
@@ -238,34 +243,50 @@ impl Contract {
                 })
                 .unwrap_or_default();
             let media_list = |content: &Value, what: &str, sites: &mut Vec<Site>| -> Vec<Media> {
-                content
-                    .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(media, entry)| Media {
-                                example: entry.get("example").filter(|e| !e.is_null()).cloned(),
-                                media: media.clone(),
-                                is_json: crate::validate::is_json(media),
-                                encoding: entry["encoding"]
-                                    .as_object()
-                                    .map(|parts| {
-                                        parts
-                                            .iter()
-                                            .filter_map(|(name, m)| {
-                                                Some((name.clone(), m.as_str()?.to_string()))
-                                            })
-                                            .collect()
-                                    })
-                                    .unwrap_or_default(),
-                                site: add_site(
-                                    &entry["schema"],
-                                    format!("{label}: {what} {media}"),
+                let Some(m) = content.as_object() else {
+                    return Vec::new();
+                };
+                m.iter()
+                    .map(|(media, entry)| {
+                        let item = entry.get("itemSchema").filter(|s| !s.is_null());
+                        // An SSE event's `data` is text; its `contentSchema` describes it parsed.
+                        let data = item.and_then(|item| {
+                            let data = resolve_in(&defs, item).pointer("/properties/data")?;
+                            resolve_in(&defs, data).get("contentSchema").cloned()
+                        });
+                        Media {
+                            example: entry.get("example").filter(|e| !e.is_null()).cloned(),
+                            media: media.clone(),
+                            is_json: crate::validate::is_json(media),
+                            encoding: entry["encoding"]
+                                .as_object()
+                                .map(|parts| {
+                                    parts
+                                        .iter()
+                                        .filter_map(|(name, m)| {
+                                            Some((name.clone(), m.as_str()?.to_string()))
+                                        })
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                            site: add_site(
+                                &entry["schema"],
+                                format!("{label}: {what} {media}"),
+                                sites,
+                            ),
+                            item_site: item.and_then(|item| {
+                                add_site(item, format!("{label}: {what} {media} item"), sites)
+                            }),
+                            data_site: data.and_then(|data| {
+                                add_site(
+                                    &data,
+                                    format!("{label}: {what} {media} event data"),
                                     sites,
-                                ),
-                            })
-                            .collect()
+                                )
+                            }),
+                        }
                     })
-                    .unwrap_or_default()
+                    .collect()
             };
             let body = op.get("requestBody").filter(|b| !b.is_null()).map(|b| {
                 (
@@ -484,6 +505,23 @@ impl Contract {
     fn compile(&self, schema: &Value) -> Validator {
         Validator::new(schema, &self.defs)
     }
+}
+
+/// `schema` with a `#/$defs/…` reference followed (a few hops), for reading its members.
+fn resolve_in<'a>(defs: &'a Map<String, Value>, schema: &'a Value) -> &'a Value {
+    let mut cur = schema;
+    for _ in 0..8 {
+        match cur
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+            .and_then(|key| defs.get(key))
+        {
+            Some(next) => cur = next,
+            None => break,
+        }
+    }
+    cur
 }
 
 /// FNV-1a, for the route table: looked up on every request with a short path, where SipHash's

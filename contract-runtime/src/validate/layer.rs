@@ -427,6 +427,17 @@ where
                         self.as_mut().project().state.set(State::Done);
                         return Poll::Ready(O::from_response(response));
                     }
+                    // A stream is never read whole: it may not end.
+                    if check.config.responses
+                        && let Some(kind) = response
+                            .headers()
+                            .get(header::CONTENT_TYPE)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(super::stream::stream_kind)
+                    {
+                        self.as_mut().project().state.set(State::Done);
+                        return Poll::Ready(O::from_response(check_stream(&check, response, kind)));
+                    }
                     let (parts, body) = response.into_parts();
                     let mut reader = BodyReader::new(body, RESPONSE_LIMIT);
                     // Most bodies are whole already (`Json`, `String`, `Bytes`): checked here,
@@ -632,6 +643,46 @@ fn check_response(
         Response::from_parts(parts, Body::from(bytes)),
         &check.config,
     )
+}
+
+/// A streamed response: its status, headers and media type checked as it starts, and each
+/// item as it passes where the media type has an `itemSchema`.
+fn check_stream(check: &Check, response: Response, kind: super::stream::StreamKind) -> Response {
+    let op = &check.contract.ops[check.index];
+    let status = response.status();
+    super::count_validation();
+    let violations =
+        response_violations(check.contract, op, status, response.headers(), &[], false);
+    if !violations.is_empty() {
+        return violation(op, status, violations, response, &check.config);
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let media = op
+        .response(status.as_u16())
+        .and_then(|(_, content)| find_media(content, content_type));
+    let Some((media, item_site)) = media.and_then(|m| Some((m, m.item_site?))) else {
+        return response;
+    };
+    let what = format!(
+        "{} response {} {}",
+        op.label(),
+        status.as_u16(),
+        media.media
+    );
+    let (parts, body) = response.into_parts();
+    let body = super::stream::ItemChecked::new(
+        body,
+        kind,
+        check.contract,
+        (item_site, media.data_site),
+        what,
+        check.config.on_violation,
+    );
+    Response::from_parts(parts, Body::new(body))
 }
 
 /// What is wrong with a response: its status, media type or body.

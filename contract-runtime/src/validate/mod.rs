@@ -7,9 +7,11 @@ mod json_schema;
 mod layer;
 mod payload;
 mod request;
+mod stream;
 mod streaming;
 
 pub(crate) use layer::{RESPONSE_VIOLATION, is_json, response_violations};
+pub(crate) use stream::stream_kind;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
-use super::json_schema::Validator;
 use super::streaming::StreamingValidator;
+use contract_schema::Validator;
 
 /// The spec as `routes!` / [`crate::spec!`] embed it (a JSON document prepared at compile time).
 #[derive(Debug, Clone, Copy)]
@@ -585,18 +585,7 @@ impl Site {
     }
 }
 
-/// One way a value breaks its schema.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Violation {
-    /// JSON pointer into the value (the body, or a parameter).
-    pub pointer: String,
-    /// Where in the spec's schema the rule is.
-    #[serde(rename = "schemaPath")]
-    pub schema_path: String,
-    /// The JSON Schema keyword broken (`enum`, `type`, `required`, …) or a contract rule.
-    pub rule: String,
-    pub message: String,
-}
+pub use contract_schema::Violation;
 
 #[cfg(test)]
 mod tests {

@@ -184,6 +184,6 @@ fn collect_properties(
 
 fn pointer_to(name: &str) -> String {
     let mut pointer = String::new();
-    super::json_schema::escape_pointer(name, &mut pointer);
+    contract_schema::escape_pointer(name, &mut pointer);
     pointer
 }

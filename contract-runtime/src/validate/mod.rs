@@ -3,7 +3,8 @@
 pub(crate) mod contract;
 mod form;
 mod handler;
-mod json_schema;
+#[cfg(test)]
+mod json_schema_corpus;
 mod layer;
 mod payload;
 mod request;
@@ -20,19 +21,7 @@ pub use handler::{RouteContract, Validated, on_validated};
 pub use layer::{ContractLayer, ContractService, OnViolation, ResponseFuture, ResponseOutput};
 pub use payload::{Payload, PayloadError};
 
-/// `text` cut to at most `max` bytes on a character boundary, `…` marking the cut: what a
-/// message quotes of a value.
-pub(crate) fn shortened(mut text: String, max: usize) -> String {
-    if text.len() > max {
-        let mut cut = max.saturating_sub('…'.len_utf8());
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-        text.push('…');
-    }
-    text
-}
+pub(crate) use contract_schema::shortened;
 
 static VALIDATIONS: AtomicU64 = AtomicU64::new(0);
 

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::contract::reached_defs;
-use super::json_schema::Validator;
+use contract_schema::Validator;
 
 /// Builds a the full validator validator for a subschema (the contract attaches the `$defs` it reaches,
 /// and shares validators between equal subschemas).

@@ -1,9 +1,12 @@
-//! JSON Schema 2020-12 as the bundle writes it, validated over a `serde_json::Value`.
+//! JSON Schema 2020-12 as `contract`'s spec bundle writes it (every `$ref` into one `$defs`
+//! table), validated over a `serde_json::Value`. Shared by the run-time validator
+//! (`contract-runtime`) and the spec's lint (`contract-spec`: examples against their schemas).
 //!
 //! Written here rather than taken from `jsonschema` because request validation is on in every
 //! build: `jsonschema` (with `url`, `idna`, `fancy-regex` and its reference resolver) adds about
 //! 8 MB to a release binary, this about a tenth of that (BENCHMARKS.md). Its verdicts are
-//! tested against `jsonschema`'s on values generated from the corpus (`tests` below).
+//! tested against `jsonschema`'s on values generated from the corpus (`contract-runtime`'s
+//! `validate::json_schema_corpus`).
 //!
 //! Where it departs from a full implementation it errs towards accepting: an unknown `format`
 //! is an annotation (as 2020-12 says by default), a `pattern` the regex engine does not support
@@ -16,10 +19,36 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Number, Value};
 
-use super::contract::Violation;
+/// One way a value breaks its schema.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Violation {
+    /// JSON pointer into the value (the body, or a parameter).
+    pub pointer: String,
+    /// Where in the spec's schema the rule is.
+    #[serde(rename = "schemaPath")]
+    pub schema_path: String,
+    /// The JSON Schema keyword broken (`enum`, `type`, `required`, …) or a contract rule.
+    pub rule: String,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+/// `text` cut to at most `max` bytes on a character boundary, `…` marking the cut: what a
+/// message quotes of a value.
+pub fn shortened(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut cut = max.saturating_sub('…'.len_utf8());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
 
 /// A schema compiled against the bundle's `$defs`.
-pub(crate) struct Validator {
+pub struct Validator {
     nodes: Vec<Node>,
 }
 
@@ -143,7 +172,7 @@ struct Compiler<'a> {
 
 impl Validator {
     /// Compiles `schema`, whose `$ref`s point into `defs` (`#/$defs/NAME`).
-    pub(crate) fn new(schema: &Value, defs: &Map<String, Value>) -> Validator {
+    pub fn new(schema: &Value, defs: &Map<String, Value>) -> Validator {
         let mut compiler = Compiler {
             defs,
             nodes: Vec::new(),
@@ -155,7 +184,7 @@ impl Validator {
         }
     }
 
-    pub(crate) fn is_valid(&self, instance: &Value) -> bool {
+    pub fn is_valid(&self, instance: &Value) -> bool {
         let mut run = Run {
             nodes: &self.nodes,
             collect: None,
@@ -169,7 +198,7 @@ impl Validator {
 
     /// The ways `instance` breaks the schema, at most `limit` of them; `schema_path` is a JSON
     /// pointer into the schema.
-    pub(crate) fn errors(&self, instance: &Value, limit: usize) -> Vec<Violation> {
+    pub fn errors(&self, instance: &Value, limit: usize) -> Vec<Violation> {
         let mut found = Vec::new();
         let mut run = Run {
             nodes: &self.nodes,
@@ -476,7 +505,7 @@ fn is_multiple(value: &Number, of: &Number) -> bool {
 
 /// A value as messages show it, cut short: a 5 MB body must not become a 5 MB message.
 fn shown(value: &Value) -> String {
-    super::shortened(value.to_string(), 80)
+    shortened(value.to_string(), 80)
 }
 
 struct Run<'n, 'c> {
@@ -490,7 +519,8 @@ struct Run<'n, 'c> {
     hops: u32,
 }
 
-pub(crate) fn escape_pointer(segment: &str, into: &mut String) {
+/// Appends `/segment` to a JSON pointer, escaped (RFC 6901).
+pub fn escape_pointer(segment: &str, into: &mut String) {
     into.push('/');
     for c in segment.chars() {
         match c {
@@ -1387,88 +1417,6 @@ mod tests {
                 Value::Array(a) => stack.append(a),
                 _ => {}
             }
-        }
-    }
-}
-
-/// The validator against `jsonschema` on the schemas of real specs (`../shared/specs`): values
-/// generated to fit each site, and the same values broken at a random place. It must accept
-/// whatever `jsonschema` accepts (a request is never refused by a rule it gets wrong), and
-/// refuse nearly all that `jsonschema` refuses.
-#[cfg(test)]
-mod corpus {
-
-    use serde_json::{Map, Value};
-
-    use super::Validator;
-    use crate::testing::generate::{Rng, valid};
-    use crate::validate::contract::reached_defs;
-    use crate::validate::streaming::tests_support::{CORPUS_SPECS, load};
-
-    fn reference(schema: &Value, defs: &Map<String, Value>) -> Option<jsonschema::Validator> {
-        let mut root = schema.as_object()?.clone();
-        let reached: Map<String, Value> = reached_defs(schema, defs)
-            .into_iter()
-            .filter_map(|k| defs.get(k).map(|d| (k.to_string(), d.clone())))
-            .collect();
-        root.insert("$defs".into(), Value::Object(reached));
-        jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .with_pattern_options(jsonschema::PatternOptions::regex())
-            .should_validate_formats(true)
-            .build(&Value::Object(root))
-            .ok()
-    }
-
-    #[test]
-    fn agrees_with_jsonschema_on_the_corpus() {
-        let Some(dir) = contract_spec::corpus_dir() else {
-            return;
-        };
-        let mut rng = Rng::new(29);
-        for file in CORPUS_SPECS {
-            let contract = load(&dir, file);
-            let defs = contract.defs();
-            let (mut values, mut refused, mut both_refused) = (0, 0, 0);
-            let step = (contract.sites.len() / 60).max(1);
-            for site in (0..contract.sites.len()).step_by(step) {
-                let schema = contract.sites[site].schema.clone();
-                let Some(theirs) = reference(&schema, defs) else {
-                    continue;
-                };
-                let ours = Validator::new(&schema, defs);
-                for k in 0..8 {
-                    let mut value = valid(&contract, &schema, &mut rng, 0);
-                    if k % 2 == 1 {
-                        crate::validate::streaming::tests_support::break_somewhere(
-                            &mut value, &mut rng,
-                        );
-                    }
-                    let (mine, full) = (ours.is_valid(&value), theirs.is_valid(&value));
-                    // OpenAPI's integer formats are checked here; `jsonschema` ignores them.
-                    let integer_format = |v: &crate::Violation| {
-                        v.rule == "format"
-                            && (v.message.ends_with("\"int32\"")
-                                || v.message.ends_with("\"int64\""))
-                    };
-                    assert!(
-                        mine || !full || ours.errors(&value, 10).iter().all(integer_format),
-                        "{file}: {}: refused what jsonschema accepts: {value}\n{:?}",
-                        contract.site_location(site),
-                        ours.errors(&value, 3)
-                    );
-                    values += 1;
-                    refused += usize::from(!full);
-                    both_refused += usize::from(!full && !mine);
-                }
-            }
-            eprintln!(
-                "{file}: {values} values, jsonschema refused {refused}, this validator {both_refused} of them"
-            );
-            assert!(
-                both_refused * 10 >= refused * 9,
-                "{file}: refused only {both_refused} of the {refused} values jsonschema refuses"
-            );
         }
     }
 }

@@ -10,6 +10,7 @@ mod diag;
 mod expect;
 mod handler;
 mod handler_types;
+mod lint;
 mod load;
 #[cfg(test)]
 mod mutants;

@@ -16,6 +16,8 @@ pub struct RoutesInput {
     /// `validate_requests = false`: the opt-out of request validation.
     pub validate_requests: bool,
     pub spec: Option<syn::LitStr>,
+    /// `lint = "deny"`: the spec's lint level for this router.
+    pub lint: Option<contract_spec::LintLevel>,
     pub handlers: Vec<syn::Path>,
 }
 
@@ -24,6 +26,7 @@ impl Parse for RoutesInput {
         let mut partial = false;
         let mut validate_requests = true;
         let mut spec = None;
+        let mut lint = None;
         // Options come before a `;`: `routes!(partial, spec = "v2.yaml"; a, b)`.
         let has_options = input
             .fork()
@@ -42,6 +45,9 @@ impl Parse for RoutesInput {
                 } else if key == "spec" {
                     input.parse::<syn::Token![=]>()?;
                     spec = Some(input.parse()?);
+                } else if key == "lint" {
+                    input.parse::<syn::Token![=]>()?;
+                    lint = Some(crate::lint::parse_level(&input.parse()?)?);
                 } else if key == "validate_requests" {
                     input.parse::<syn::Token![=]>()?;
                     validate_requests = input
@@ -57,7 +63,7 @@ impl Parse for RoutesInput {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown option `{key}`: `routes!` takes `partial`, `spec = \"path\"` and `validate_requests = false` before a `;`"
+                            "unknown option `{key}`: `routes!` takes `partial`, `spec = \"path\"`, `validate_requests = false` and `lint = \"deny\"` before a `;`"
                         ),
                     ));
                 }
@@ -71,6 +77,7 @@ impl Parse for RoutesInput {
             partial,
             validate_requests,
             spec,
+            lint,
             handlers: handlers.into_iter().collect(),
         })
     }
@@ -83,6 +90,8 @@ struct Facts {
     display: String,
     /// One line per operation for the coverage message (none for `partial`).
     coverage: Vec<String>,
+    /// The spec's lint problems, rendered.
+    lints: Vec<String>,
 }
 
 impl Facts {
@@ -110,6 +119,7 @@ impl Facts {
             operations: spec.operations.len(),
             display: spec.root_display().to_string(),
             coverage,
+            lints: crate::lint::messages(spec),
         }
     }
 
@@ -118,6 +128,7 @@ impl Facts {
             "operations": self.operations,
             "display": self.display,
             "coverage": self.coverage,
+            "lints": self.lints,
         })
     }
 
@@ -134,6 +145,7 @@ impl Facts {
             operations: usize::try_from(value.get("operations")?.as_u64()?).ok()?,
             display: value.get("display")?.as_str()?.to_string(),
             coverage: strings("coverage")?,
+            lints: strings("lints")?,
         })
     }
 }
@@ -293,6 +305,14 @@ fn emit(
         }
     };
     let errors = errors.into_tokens();
+    let lints = crate::lint::report(
+        &facts.lints,
+        input
+            .spec
+            .as_ref()
+            .map_or_else(Span::call_site, |s| s.span()),
+        input.lint,
+    );
     // The user's crate decides: `cfg!` expands in its build, not in the macro's.
     // No handler, nothing to mount: no `mut` or contract left unused in the user's crate.
     let validate_requests = input.validate_requests;
@@ -318,6 +338,7 @@ fn emit(
     quote! {{
         #tracking
         #errors
+        #lints
         const _: () = {
             use ::contract_runtime::__private as __c;
             const BINDINGS: [__c::Binding; #h] = [#(<#handlers as __c::Operation>::BINDING),*];
@@ -345,18 +366,14 @@ fn emit(
 
 /// `spec!()` or `spec!("path")`: the bundle of the crate's (or that) spec.
 pub fn expand_spec(input: TokenStream) -> TokenStream {
-    let explicit: Option<syn::LitStr> = if input.is_empty() {
-        None
-    } else {
-        match syn::parse2::<syn::LitStr>(input) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                return syn::Error::new(
-                    e.span(),
-                    "`spec!` takes the spec's path as a string, or nothing for the crate's spec: `spec!()`, `spec!(\"api/openapi.yaml\")`",
-                )
-                .to_compile_error();
-            }
+    let (explicit, lint_level) = match syn::parse2::<SpecInput>(input) {
+        Ok(SpecInput { path, lint }) => (path, lint),
+        Err(e) => {
+            return syn::Error::new(
+                e.span(),
+                format!("{e}: `spec!` takes the spec's path as a string, or nothing for the crate's spec, and may set the lint level: `spec!()`, `spec!(\"api/openapi.yaml\")`, `spec!(\"api/openapi.yaml\", lint = \"deny\")`"),
+            )
+            .to_compile_error();
         }
     };
     // A slice holding nothing spares a new rustc process the whole spec when the bundle is
@@ -364,15 +381,15 @@ pub fn expand_spec(input: TokenStream) -> TokenStream {
     let mut tracking = TokenStream::new();
     if let Some(loaded) = load::load_slice(explicit.as_ref(), "spec") {
         tracking = loaded.tracking;
-        if let Some(bundle) = loaded
-            .spec
-            .as_ref()
-            .as_ref()
-            .ok()
-            .and_then(load::stored_bundle)
+        let span = explicit.as_ref().map_or_else(Span::call_site, |l| l.span());
+        if let Ok(spec) = loaded.spec.as_ref()
+            && let Some(bundle) = load::stored_bundle(spec)
+            && let Some(lints) = stored_lints(spec)
         {
+            let lints = crate::lint::report(&lints, span, lint_level);
             return quote! {{
                 #tracking
+                #lints
                 ::contract_runtime::SpecBundle::__from_static(#bundle)
             }};
         }
@@ -385,9 +402,21 @@ pub fn expand_spec(input: TokenStream) -> TokenStream {
     match loaded.spec.as_ref() {
         Ok(spec) => {
             let bundle = load::embedded_bundle(&loaded.spec, spec);
-            spec.store_slice("spec", Vec::new(), Vec::new(), serde_json::Value::Null);
+            let lints = crate::lint::messages(spec);
+            spec.store_slice(
+                "spec",
+                Vec::new(),
+                Vec::new(),
+                serde_json::json!({ "lints": lints }),
+            );
+            let lints = crate::lint::report(
+                &lints,
+                explicit.as_ref().map_or_else(Span::call_site, |l| l.span()),
+                lint_level,
+            );
             quote! {{
                 #tracking
+                #lints
                 ::contract_runtime::SpecBundle::__from_static(#bundle)
             }}
         }
@@ -399,5 +428,54 @@ pub fn expand_spec(input: TokenStream) -> TokenStream {
             .to_compile_error();
             quote! {{ #tracking #err ::contract_runtime::SpecBundle::__from_static("{}") }}
         }
+    }
+}
+
+/// The lint messages a `spec!` slice keeps.
+fn stored_lints(spec: &contract_spec::Spec) -> Option<Vec<String>> {
+    spec.doc
+        .facts()?
+        .get("lints")?
+        .as_array()?
+        .iter()
+        .map(|m| m.as_str().map(str::to_string))
+        .collect()
+}
+
+/// `spec!`'s input: an optional path, then an optional `lint = "…"`.
+struct SpecInput {
+    path: Option<syn::LitStr>,
+    lint: Option<contract_spec::LintLevel>,
+}
+
+impl Parse for SpecInput {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let path = if input.peek(syn::LitStr) {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        if path.is_some() && !input.is_empty() {
+            input.parse::<syn::Token![,]>()?;
+        }
+        let mut lint = None;
+        if !input.is_empty() {
+            let key: syn::Ident = input.parse()?;
+            if key != "lint" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("unknown option `{key}`"),
+                ));
+            }
+            input.parse::<syn::Token![=]>()?;
+            lint = Some(crate::lint::parse_level(&input.parse()?)?);
+            if input.peek(syn::Token![,]) {
+                input.parse::<syn::Token![,]>()?;
+            }
+        }
+        if !input.is_empty() {
+            return Err(input.error("unexpected input"));
+        }
+        Ok(SpecInput { path, lint })
     }
 }

@@ -57,6 +57,45 @@ fn first_example(obj: &Value) -> Option<Value> {
     }
 }
 
+/// Schemas of the spec in the bundle's JSON Schema form, one at a time, with the `$defs` they
+/// reach: what the lint validates examples against.
+pub(crate) struct Translator<'a> {
+    bundler: Bundler<'a>,
+}
+
+impl<'a> Translator<'a> {
+    pub(crate) fn new(spec: &'a Spec) -> Self {
+        Translator {
+            bundler: Bundler {
+                spec,
+                defs: Map::new(),
+                keys: HashMap::new(),
+                used: HashSet::new(),
+                queue: VecDeque::new(),
+            },
+        }
+    }
+
+    /// The schema at `loc`, as a request (`true`) or a response reads it.
+    pub(crate) fn schema(&mut self, loc: &Loc, request: bool) -> Value {
+        let dir = if request {
+            Direction::Request
+        } else {
+            Direction::Response
+        };
+        self.bundler.schema_ref_or_inline(loc, dir)
+    }
+
+    /// The `$defs` of every schema translated.
+    pub(crate) fn finish(mut self) -> Map<String, Value> {
+        while let Some((loc, dir, key)) = self.bundler.queue.pop_front() {
+            let value = self.bundler.schema_at(&loc, dir);
+            self.bundler.defs.insert(key, value);
+        }
+        self.bundler.defs
+    }
+}
+
 /// The location holding `loc` (its parent in the same file).
 fn parent(loc: &Loc) -> Loc {
     let cut = loc.pointer.rfind('/').unwrap_or(0);

@@ -12,6 +12,7 @@ pub mod disk;
 mod document;
 mod error;
 mod keywords;
+pub mod lint;
 mod locate;
 mod manifest;
 mod model;
@@ -34,7 +35,9 @@ pub use document::{
     Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path, fnv1a,
 };
 pub use error::{Place, SpecError};
-pub use manifest::{DEFAULT_NAMES, MANIFEST_DIR_OVERRIDE, find_spec, manifest_dir};
+pub use manifest::{
+    DEFAULT_NAMES, LintLevel, MANIFEST_DIR_OVERRIDE, find_spec, lint_level, manifest_dir,
+};
 pub use model::{Method, Operation, ParamIn, Parameter, template_params};
 pub use payloads::Payload;
 pub use select::Selector;

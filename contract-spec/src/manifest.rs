@@ -99,6 +99,41 @@ fn read_manifest_spec(manifest: &Path) -> ManifestSpec {
     }
 }
 
+/// What the macros do with the spec's lint problems: `[package.metadata.contract] lint` in
+/// the crate's Cargo.toml, `"warn"` (the default: compiler warnings), `"deny"` (errors) or
+/// `"allow"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LintLevel {
+    Allow,
+    Warn,
+    Deny,
+}
+
+/// The crate's lint level, or what is wrong with the setting.
+pub fn lint_level(dir: &Path) -> Result<LintLevel, String> {
+    let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+        return Ok(LintLevel::Warn);
+    };
+    let Ok(table) = toml::from_str::<toml::Table>(&text) else {
+        return Ok(LintLevel::Warn);
+    };
+    let setting = table
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("contract"))
+        .and_then(|c| c.get("lint"));
+    match setting.map(|v| v.as_str()) {
+        None => Ok(LintLevel::Warn),
+        Some(Some("warn")) => Ok(LintLevel::Warn),
+        Some(Some("deny")) => Ok(LintLevel::Deny),
+        Some(Some("allow")) => Ok(LintLevel::Allow),
+        Some(_) => Err(
+            "`[package.metadata.contract] lint` in Cargo.toml must be \"warn\", \"deny\" or \"allow\""
+                .into(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

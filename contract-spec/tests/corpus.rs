@@ -235,3 +235,43 @@ fn openapi_32_examples_load_with_their_query_operation() {
     assert!(tags.operations.iter().all(|op| op.responses.is_none()));
     assert!(tags.problems().is_empty());
 }
+
+/// The lint over the corpus: no panic, every problem placed. Prints what it finds per document.
+#[test]
+fn the_lint_reads_every_document() {
+    let Some(corpus) = contract_spec::corpus_dir() else {
+        return;
+    };
+    let mut total = 0;
+    for doc in documents(&corpus) {
+        let name = doc
+            .strip_prefix(&corpus)
+            .unwrap_or(&doc)
+            .display()
+            .to_string();
+        let Ok(spec) = Spec::load(&doc, &corpus) else {
+            continue;
+        };
+        let problems = contract_spec::lint::lint(&spec);
+        for p in &problems {
+            assert!(p.place.is_some(), "{name}: {p}");
+        }
+        if !problems.is_empty() {
+            let mut rules: Vec<&str> = problems
+                .iter()
+                .filter_map(|p| p.message.strip_prefix("spec lint `"))
+                .filter_map(|m| m.split('`').next())
+                .collect();
+            rules.sort();
+            rules.dedup();
+            eprintln!(
+                "{name}: {} ({}); first: {}",
+                problems.len(),
+                rules.join(", "),
+                problems[0]
+            );
+        }
+        total += problems.len();
+    }
+    eprintln!("lint: {total} problems over the corpus");
+}

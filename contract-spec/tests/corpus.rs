@@ -236,6 +236,22 @@ fn openapi_32_examples_load_with_their_query_operation() {
     assert!(tags.problems().is_empty());
 }
 
+/// The repository's own 3.2 documents: `additionalOperations`, `$self`, tag `parent`/`kind`,
+/// the new security scheme fields, and `itemSchema` streams.
+#[test]
+fn own_openapi_32_documents_load_and_bundle() {
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/specs");
+    let v32 = Spec::load(&specs.join("v32.yaml"), &specs).unwrap();
+    assert!(v32.problems().is_empty());
+    let methods: Vec<&str> = v32.operations.iter().map(|op| op.method.upper()).collect();
+    assert_eq!(methods, ["GET", "QUERY", "PURGE", "GET"]);
+    assert!(contract_spec::lint::lint(&v32).is_empty());
+    let streams = Spec::load(&specs.join("streams.yaml"), &specs).unwrap();
+    let bundle = contract_spec::bundle::bundle(&streams);
+    let prices = &bundle["operations"][0]["responses"]["200"]["content"]["text/event-stream"];
+    assert_eq!(prices["itemSchema"]["required"], serde_json::json!(["data"]));
+}
+
 /// The lint over the corpus: no panic, every problem placed. Prints what it finds per document.
 #[test]
 fn the_lint_reads_every_document() {

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 /// Changes whenever the code that produces cached content changes (parsing, `$ref` walking,
 /// the bundle), so a cache written by another version of this crate is never read as current.
-pub(crate) const BUILD_KEY: u64 = fnv(&[
+pub(crate) const BUILD_KEY: u64 = crate::hash::fnv1a_parts(&[
     env!("CARGO_PKG_VERSION"),
     include_str!("bundle.rs"),
     include_str!("document.rs"),
@@ -31,27 +31,12 @@ pub(crate) const BUILD_KEY: u64 = fnv(&[
     include_str!("slice.rs"),
     include_str!("yaml.rs"),
     include_str!("disk.rs"),
+    include_str!("lint.rs"),
+    include_str!("payloads.rs"),
 ]);
 
 /// The environment variable naming the cache folder, or `off`.
 pub const CACHE_DIR_VAR: &str = "CONTRACT_CACHE_DIR";
-
-const fn fnv(parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut p = 0;
-    while p < parts.len() {
-        let bytes = parts[p].as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            hash = (hash ^ bytes[i] as u64).wrapping_mul(0x0100_0000_01b3);
-            i += 1;
-        }
-        // A separator, so that moving text between parts changes the key.
-        hash = (hash ^ 0xff).wrapping_mul(0x0100_0000_01b3);
-        p += 1;
-    }
-    hash
-}
 
 /// A hash of a file's bytes, to recognise them in the cache: every process hashes every file
 /// of its spec, so this is the folded multiply of wyhash and foldhash, 32 bytes a step in two
@@ -339,6 +324,7 @@ mod tests {
 
     #[test]
     fn the_build_key_depends_on_every_part_and_where_it_ends() {
+        use crate::hash::fnv1a_parts as fnv;
         assert_ne!(fnv(&["ab", "c"]), fnv(&["a", "bc"]));
         assert_ne!(fnv(&["a"]), fnv(&["b"]));
         assert_eq!(fnv(&["a", "b"]), fnv(&["a", "b"]));

@@ -18,38 +18,7 @@ use crate::pointer;
 pub(crate) type ByPath = HashMap<std::ffi::OsString, FileId, PathHashing>;
 
 /// Hashing for maps keyed by paths (see `ByPath`).
-pub type PathHashing = std::hash::BuildHasherDefault<Fnv>;
-
-/// FNV-1a, 64 bits.
-#[doc(hidden)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// FNV-1a of `bytes`: the hash the macros give names that must match across invocations and
-/// processes (a spec's id, an enum node's values).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = Fnv::default();
-    hasher.write(bytes);
-    hasher.finish()
-}
+pub type PathHashing = rustc_hash::FxBuildHasher;
 
 /// Index of a file in [`Document::files`]; the root is always 0.
 #[derive(
@@ -771,25 +740,9 @@ fn fragment_pointer(fragment: &str) -> Result<String, SpecError> {
 }
 
 fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// `a/b/../c` → `a/c`, without touching the file system.

@@ -11,6 +11,7 @@ mod corpus;
 pub mod disk;
 mod document;
 mod error;
+mod hash;
 mod keywords;
 pub mod lint;
 mod locate;
@@ -32,9 +33,10 @@ pub use components::{
 };
 pub use corpus::corpus_dir;
 pub use document::{
-    Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path, fnv1a,
+    Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path,
 };
 pub use error::{Place, SpecError};
+pub use hash::fnv1a;
 pub use manifest::{
     DEFAULT_NAMES, LintLevel, MANIFEST_DIR_OVERRIDE, find_spec, lint_level, manifest_dir,
 };

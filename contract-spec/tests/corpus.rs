@@ -249,7 +249,10 @@ fn own_openapi_32_documents_load_and_bundle() {
     let streams = Spec::load(&specs.join("streams.yaml"), &specs).unwrap();
     let bundle = contract_spec::bundle::bundle(&streams);
     let prices = &bundle["operations"][0]["responses"]["200"]["content"]["text/event-stream"];
-    assert_eq!(prices["itemSchema"]["required"], serde_json::json!(["data"]));
+    assert_eq!(
+        prices["itemSchema"]["required"],
+        serde_json::json!(["data"])
+    );
 }
 
 /// The lint over the corpus: no panic, every problem placed. Prints what it finds per document.

@@ -2,6 +2,8 @@
 //! validator per schema, compiled on first use and kept.
 
 use std::collections::{BTreeSet, HashMap};
+
+use rustc_hash::FxBuildHasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value};
@@ -145,7 +147,7 @@ pub struct Contract {
     pub(crate) sites: Vec<Site>,
     defs: Map<String, Value>,
     /// Path template → (method, operation index): looked up without allocating.
-    by_route: HashMap<String, Vec<(String, usize)>, Fnv>,
+    by_route: HashMap<String, Vec<(String, usize)>, FxBuildHasher>,
     /// Validators of the subschemas walkers delegate, by the subschema's JSON text.
     shared: Mutex<HashMap<String, Arc<Validator>>>,
 }
@@ -387,7 +389,7 @@ impl Contract {
                 .collect(),
             _ => Vec::new(),
         };
-        let mut by_route: HashMap<String, Vec<(String, usize)>, Fnv> = HashMap::default();
+        let mut by_route: HashMap<String, Vec<(String, usize)>, FxBuildHasher> = HashMap::default();
         for (i, op) in ops.iter().enumerate() {
             by_route
                 .entry(op.path.clone())
@@ -522,33 +524,6 @@ fn resolve_in<'a>(defs: &'a Map<String, Value>, schema: &'a Value) -> &'a Value 
         }
     }
     cur
-}
-
-/// FNV-1a, for the route table: looked up on every request with a short path, where SipHash's
-/// setup dominates, and keyed by the spec's own paths (no untrusted keys are inserted).
-#[derive(Default, Clone, Copy)]
-struct Fnv;
-
-struct FnvHasher(u64);
-
-impl std::hash::BuildHasher for Fnv {
-    type Hasher = FnvHasher;
-
-    fn build_hasher(&self) -> FnvHasher {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 /// The keys of the `$defs` that `schema` reaches, directly or through other definitions.

@@ -28,6 +28,7 @@ fn app() -> Router {
         )
         .route("/subscriptions", post(|| async { StatusCode::NO_CONTENT }))
         .route("/items", post(|| async { StatusCode::CREATED }))
+        .route("/charges", post(|| async { StatusCode::CREATED }))
         .layer(ContractLayer::new(spec()))
 }
 
@@ -262,6 +263,7 @@ async fn the_sweep_sends_forms_built_from_the_schema() {
         )
         .route("/subscriptions", post(|| async { StatusCode::NO_CONTENT }))
         .route("/items", post(|| async { StatusCode::CREATED }))
+        .route("/charges", post(|| async { StatusCode::CREATED }))
         .layer(ContractLayer::new(spec()));
     let report = Sweep::new(refusing, spec())
         .cases(3)
@@ -290,4 +292,30 @@ async fn parts_are_read_by_the_properties_of_each_alternative() {
     );
     let (status, body) = send(neither).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+fn charge(body: &str) -> Request<Body> {
+    Request::post("/charges")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn bracketed_names_are_read_as_nested_objects_and_arrays() {
+    // Stripe's convention: `deepObject` members, `[]` items, indexed objects.
+    let body = "amount=100&metadata[order_id]=6735&expand[]=customer&expand[]=invoice\
+                &lines[0][price]=p_1&lines[0][quantity]=2&lines[1][price]=p_2";
+    let (status, body) = send(charge(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = send(charge("amount=100&lines[0][quantity]=two")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        (first(&body).0, first(&body).1),
+        ("type", "/lines/0/quantity"),
+        "{body}"
+    );
+    let (status, body) = send(charge("amount=100&lines[0][colour]=red")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(first(&body).0, "additionalProperties", "{body}");
 }

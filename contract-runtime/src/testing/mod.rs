@@ -666,16 +666,35 @@ fn encode_body(media: &Media, value: &Value) -> (String, String) {
             .unwrap_or_default()
     };
     if media.media.starts_with("application/x-www-form-urlencoded") {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        for (name, v) in pairs() {
+        // Arrays as repeated names (OpenAPI's `form` style), objects as `name[key]`
+        // (`deepObject`), to any depth.
+        fn append(form: &mut form_urlencoded::Serializer<String>, name: &str, v: &Value) {
             match v {
-                Value::Array(items) => items.iter().for_each(|item| {
-                    form.append_pair(name, &text(item));
-                }),
-                other => {
-                    form.append_pair(name, &text(other));
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        match item {
+                            Value::Object(_) | Value::Array(_) => {
+                                append(form, &format!("{name}[{i}]"), item)
+                            }
+                            scalar => {
+                                form.append_pair(name, &text(scalar));
+                            }
+                        }
+                    }
+                }
+                Value::Object(map) => {
+                    for (key, member) in map {
+                        append(form, &format!("{name}[{key}]"), member);
+                    }
+                }
+                scalar => {
+                    form.append_pair(name, &text(scalar));
                 }
             }
+        }
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (name, v) in pairs() {
+            append(&mut form, name, v);
         }
         return (media.media.clone(), form.finish());
     }

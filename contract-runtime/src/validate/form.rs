@@ -90,10 +90,27 @@ pub(crate) fn to_value(
     let mut object = Map::new();
     let mut violations = Vec::new();
     let mut names: Vec<&str> = Vec::new();
+    // `metadata[order_id]=6735`, `expand[]=customer`, `items[0][price]=p_1`: a property's
+    // members, in the brackets convention (OpenAPI's `deepObject`), read into one value.
+    let mut nested: Vec<(&str, Value)> = Vec::new();
     for part in parts {
-        if !names.contains(&part.name.as_str()) {
+        if let Some((base, segments)) = bracketed(&part.name) {
+            let text = Value::String(String::from_utf8_lossy(&part.bytes).into_owned());
+            match nested.iter_mut().find(|(b, _)| *b == base) {
+                Some((_, tree)) => insert(tree, &segments, text),
+                None => {
+                    let mut tree = Value::Null;
+                    insert(&mut tree, &segments, text);
+                    nested.push((base, tree));
+                }
+            }
+        } else if !names.contains(&part.name.as_str()) {
             names.push(&part.name);
         }
+    }
+    for (base, tree) in nested {
+        let property = properties.get(base).cloned().unwrap_or(Value::Bool(true));
+        object.insert(base.to_string(), coerce(contract, &property, tree, 0));
     }
     for name in names {
         let given: Vec<&Part> = parts.iter().filter(|p| p.name == name).collect();
@@ -153,6 +170,109 @@ pub(crate) fn to_value(
         Ok(Value::Object(object))
     } else {
         Err(violations)
+    }
+}
+
+/// `("items", ["0", "price"])` for `items[0][price]`; `None` for a name without brackets.
+fn bracketed(name: &str) -> Option<(&str, Vec<&str>)> {
+    let open = name.find('[')?;
+    if open == 0 || !name.ends_with(']') {
+        return None;
+    }
+    let inner = &name[open + 1..name.len() - 1];
+    Some((&name[..open], inner.split("][").collect()))
+}
+
+/// Puts `value` at `segments` of `tree` (`""`: the next item of an array).
+fn insert(tree: &mut Value, segments: &[&str], value: Value) {
+    let Some((first, rest)) = segments.split_first() else {
+        match tree {
+            Value::Null => *tree = value,
+            Value::Array(items) => items.push(value),
+            other => *other = Value::Array(vec![other.take(), value]),
+        }
+        return;
+    };
+    if first.is_empty() {
+        if !tree.is_array() {
+            *tree = Value::Array(Vec::new());
+        }
+        if let Value::Array(items) = tree {
+            let mut item = Value::Null;
+            insert(&mut item, rest, value);
+            items.push(item);
+        }
+        return;
+    }
+    if !tree.is_object() {
+        *tree = Value::Object(Map::new());
+    }
+    if let Value::Object(map) = tree {
+        insert(
+            map.entry(first.to_string()).or_insert(Value::Null),
+            rest,
+            value,
+        );
+    }
+}
+
+/// A form value read by its schema: texts as the scalars the schema says, an object with
+/// index keys (`items[0]`, `items[1]`) as an array, one text where an array is expected as its
+/// one item.
+fn coerce(contract: &Contract, schema: &Value, value: Value, depth: u8) -> Value {
+    if depth > 32 {
+        return value;
+    }
+    let schema = contract.resolve(schema);
+    let ty = primary_type(contract, schema);
+    let items = || schema.get("items").cloned().unwrap_or(Value::Bool(true));
+    match (ty, value) {
+        (Some("array"), Value::Object(map))
+            if map.keys().all(|k| k.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            let mut indexed: Vec<(u64, Value)> = map
+                .into_iter()
+                .map(|(k, v)| (k.parse().unwrap_or(u64::MAX), v))
+                .collect();
+            indexed.sort_by_key(|(i, _)| *i);
+            let schema = items();
+            Value::Array(
+                indexed
+                    .into_iter()
+                    .map(|(_, v)| coerce(contract, &schema, v, depth + 1))
+                    .collect(),
+            )
+        }
+        (Some("array"), Value::Array(list)) => {
+            let schema = items();
+            Value::Array(
+                list.into_iter()
+                    .map(|v| coerce(contract, &schema, v, depth + 1))
+                    .collect(),
+            )
+        }
+        (Some("array"), text @ Value::String(_)) => {
+            Value::Array(vec![coerce(contract, &items(), text, depth + 1)])
+        }
+        (_, Value::Object(map)) => {
+            let mut properties = Map::new();
+            collect_properties(contract, schema, &mut properties, 0);
+            let additional = schema.get("additionalProperties").filter(|a| a.is_object());
+            Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        let member = properties.get(&k).or(additional).cloned();
+                        let v = match member {
+                            Some(member) => coerce(contract, &member, v, depth + 1),
+                            None => v,
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            )
+        }
+        (ty, Value::String(text)) => scalar(ty, &text),
+        (_, other) => other,
     }
 }
 

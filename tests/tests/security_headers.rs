@@ -332,6 +332,29 @@ async fn an_endpoint_outside_the_spec_is_a_violation_in_debug_builds() {
         send(&app, request("GET", "/internal/x", &[])).await.0,
         StatusCode::OK
     );
+    // What HTTP implies passes: `HEAD` of a declared `GET`, a CORS preflight.
+    let head = send(&app, request("HEAD", "/export?key=k", &[])).await;
+    assert_eq!(head.0, StatusCode::OK);
+    let preflight = request(
+        "OPTIONS",
+        "/export",
+        &[
+            ("origin", "https://example.com"),
+            ("access-control-request-method", "GET"),
+        ],
+    );
+    let cors = handlers(false)
+        .route("/admin/stats", get(|| async { "42" }))
+        .layer(axum::middleware::from_fn(
+            |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                if request.method() == axum::http::Method::OPTIONS {
+                    return StatusCode::NO_CONTENT.into_response();
+                }
+                next.run(request).await
+            },
+        ))
+        .layer(ContractLayer::new(spec()));
+    assert_eq!(send(&cors, preflight).await.0, StatusCode::NO_CONTENT);
     // The router's own answers to what it does not serve pass.
     assert_eq!(
         send(&app, request("GET", "/nowhere", &[])).await.0,

@@ -176,6 +176,7 @@ where
             if self.config.responses
                 && let Some(path) = request.extensions().get::<MatchedPath>()
                 && !self.is_allowed_outside(path.as_str(), request.uri().path())
+                && !self.is_implied(&request, path.as_str())
             {
                 let (method, path) = (request.method().clone(), path.as_str().to_string());
                 let on_violation = self.config.on_violation;
@@ -226,6 +227,17 @@ where
 }
 
 impl<S> ContractService<S> {
+    /// Whether a request the spec declares no operation for is one HTTP implies: `HEAD` where
+    /// `GET` is declared (axum serves it with the `GET` handler), and a CORS preflight.
+    fn is_implied(&self, request: &Request, route: &str) -> bool {
+        let method = request.method();
+        (method == http::Method::HEAD && self.contract.find_index("GET", route).is_some())
+            || (method == http::Method::OPTIONS
+                && request
+                    .headers()
+                    .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD))
+    }
+
     /// Whether a route the spec does not declare is served outside it on purpose.
     fn is_allowed_outside(&self, route: &str, path: &str) -> bool {
         self.config.undeclared.iter().any(|allowed| {

@@ -5,7 +5,7 @@ use contract_spec::Spec;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-use crate::diag::Errors;
+use crate::diag::{Diagnostic, Errors};
 use crate::expect::{self, Expecter};
 use crate::load;
 use crate::serde_attr::{self, Container, Member};
@@ -292,6 +292,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
         {
             slice_answer = Some((slice_bound, slice_checks));
         }
+        // What the slice found is found again against the whole spec, below.
+        slice_errors.discard();
     }
     if let Some((slice_bound, slice_checks)) = slice_answer {
         bound = slice_bound;
@@ -334,7 +336,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let (shape, fields_tokens, field_list) = match &bound {
         Some(name) => (quote!(#rt::Shape::Named(#name)), fields_tokens, field_list),
         None if names_itself(&input) => {
-            let cut = inline_shape(&input, &container, Some(ident), &mut Errors::default());
+            let mut reported = Errors::default();
+            let cut = inline_shape(&input, &container, Some(ident), &mut reported);
+            reported.discard();
             (cut.shape, cut.fields_tokens, cut.field_list)
         }
         None => (inline.clone(), fields_tokens, field_list),
@@ -545,19 +549,20 @@ fn bind(
                 .collect();
             errors.at(
                 span,
-                format!(
-                    "component name `{wants}` is taken by {} different schemas of `{}`: {}\nhelp: name the one to bind under the root's `components.schemas` (`{wants}Alias: {{$ref: '…'}}`) and use `#[schema(name = \"{wants}Alias\")]`",
+                Diagnostic::new(format!(
+                    "component name `{wants}` is taken by {} different schemas of `{}`: {}",
                     locs.len(),
                     spec.root_display(),
                     places.join(", ")
-                ),
+                ))
+                .help(format!("name the one to bind under the root's `components.schemas` (`{wants}Alias: {{$ref: '…'}}`) and use `#[schema(name = \"{wants}Alias\")]`")),
             );
             (None, TokenStream::new())
         }
         Lookup::Missing => {
             if let Some(lit) = &opts.name {
                 let names = spec.component_names();
-                let mut msg = format!(
+                let mut msg = Diagnostic::new(format!(
                     "no component `{wants}` in `{}` (looked under `#/components/schemas`{})",
                     spec.root_display(),
                     if spec.doc.files.len() > 1 {
@@ -565,11 +570,11 @@ fn bind(
                     } else {
                         ""
                     }
-                );
+                ));
                 if let Some(near) =
                     contract_spec::suggest::nearest(wants, names.iter().map(String::as_str)).first()
                 {
-                    msg.push_str(&format!("\nhelp: did you mean `{near}`?"));
+                    msg = msg.help(format!("did you mean `{near}`?"));
                 }
                 errors.at(lit.span(), msg);
             }
@@ -708,7 +713,10 @@ fn check_component(
         let Some(model) = expecter.object_model(loc) else {
             errors.at(
                 ident.span(),
-                format!("{subject} is not an object schema, but `{ident}` is a struct with named fields\nspec: {place}"),
+                Diagnostic::new(format!(
+                    "{subject} is not an object schema, but `{ident}` is a struct with named fields"
+                ))
+                .spec(&place),
             );
             return TokenStream::new();
         };
@@ -719,20 +727,21 @@ fn check_component(
             let Some(field_ident) = f.ident else { continue };
             let Some(prop) = model.get(&f.wire) else {
                 if !model.extra {
-                    let mut msg = format!(
-                        "`{ident}` has a field `{}`, but {subject} has no such property\nspec: {place}",
+                    let msg = Diagnostic::new(format!(
+                        "`{ident}` has a field `{}`, but {subject} has no such property",
                         f.wire
-                    );
+                    ))
+                    .spec(&place);
                     let names = model.props.iter().map(|p| p.name.as_str());
-                    match contract_spec::suggest::nearest(&f.wire, names).first() {
+                    let msg = match contract_spec::suggest::nearest(&f.wire, names).first() {
                         Some(near) => {
-                            msg.push_str(&format!(
-                                "\nhelp: did you mean `{near}`? (rename the field, or add `#[serde(rename = \"{near}\")]`)"
-                            ));
                             suggested.push(near.to_string());
+                            msg.help(format!(
+                                "did you mean `{near}`? (rename the field, or add `#[serde(rename = \"{near}\")]`)"
+                            ))
                         }
-                        None => msg.push_str(&format!(
-                            "\nhelp: the properties are {}",
+                        None => msg.help(format!(
+                            "the properties are {}",
                             model
                                 .props
                                 .iter()
@@ -740,7 +749,7 @@ fn check_component(
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         )),
-                    }
+                    };
                     errors.at(field_ident.span(), msg);
                 }
                 continue;
@@ -752,20 +761,23 @@ fn check_component(
             if model.strictly_required(&prop.name) && !prop.nullable && is_option(f.ty) {
                 errors.on(
                     f.ty,
-                    format!(
-                        "property `{}` of {subject} is required and not nullable, but the field is an `Option`\nspec: {prop_place}\nhelp: drop the `Option`, or mark the property `nullable` in the spec",
+                    Diagnostic::new(format!(
+                        "property `{}` of {subject} is required and not nullable, but the field is an `Option`",
                         prop.name
-                    ),
+                    ))
+                    .spec(&prop_place)
+                    .help("drop the `Option`, or mark the property `nullable` in the spec"),
                 );
                 continue;
             }
             if model.strictly_required(&prop.name) && f.attrs.skip_serializing_if {
                 errors.at(
                     field_ident.span(),
-                    format!(
-                        "property `{}` of {subject} is required, but `skip_serializing_if` may leave it out\nspec: {prop_place}",
+                    Diagnostic::new(format!(
+                        "property `{}` of {subject} is required, but `skip_serializing_if` may leave it out",
                         prop.name
-                    ),
+                    ))
+                    .spec(&prop_place),
                 );
                 continue;
             }
@@ -794,11 +806,13 @@ fn check_component(
                 };
                 errors.on(
                     ty,
-                    format!(
-                        "field `{field_ident}` of `{ident}` is `{}`, but property `{}` of {subject} is {expected}\nspec: {prop_place}\nhelp: use `{rust}`",
+                    Diagnostic::new(format!(
+                        "field `{field_ident}` of `{ident}` is `{}`, but property `{}` of {subject} is {expected}",
                         quote!(#ty).to_string().replace(' ', ""),
                         prop.name
-                    ),
+                    ))
+                    .spec(&prop_place)
+                    .help(format!("use `{rust}`")),
                 );
                 continue;
             }
@@ -806,7 +820,7 @@ fn check_component(
                 "field `{field_ident}` of `{ident}` does not match property `{}` of {subject}:",
                 prop.name
             );
-            let footer = format!("\nspec: {prop_place}");
+            let footer = Diagnostic::footer(&prop_place, None);
             let expect = expect::tokens(&expect);
             out.extend(crate::diag::const_check(
                 ty,
@@ -832,12 +846,19 @@ fn check_component(
                 };
                 errors.at(
                     ident.span(),
-                    format!(
-                        "`{ident}` is missing the required property `{}` of {subject}\nspec: {}\nhelp: add `{}: {ty},`",
+                    Diagnostic::new(format!(
+                        "`{ident}` is missing the required property `{}` of {subject}",
                         prop.name,
-                        prop.loc.as_ref().map_or_else(|| place.clone(), |l| spec.doc.place(l)),
-                        signature::snake_case(&prop.name),
-                    ),
+                    ))
+                    .spec(
+                        prop.loc
+                            .as_ref()
+                            .map_or_else(|| place.clone(), |l| spec.doc.place(l)),
+                    )
+                    .help(format!(
+                        "add `{}: {ty},`",
+                        signature::snake_case(&prop.name)
+                    )),
                 );
             }
         }
@@ -848,7 +869,10 @@ fn check_component(
         let Some(values) = schema.get("enum").and_then(|e| e.as_array()) else {
             errors.at(
                 ident.span(),
-                format!("`{ident}` is a unit-only enum, but {subject} has no `enum` values\nspec: {place}"),
+                Diagnostic::new(format!(
+                    "`{ident}` is a unit-only enum, but {subject} has no `enum` values"
+                ))
+                .spec(&place),
             );
             return TokenStream::new();
         };
@@ -859,35 +883,40 @@ fn check_component(
             unit_variants.iter().map(|(_, w)| w.as_str()).collect();
         for (variant, wire) in unit_variants {
             if !value_set.contains(wire.as_str()) {
-                let mut msg = format!(
-                    "variant `{}` of `{ident}` is `{wire}` on the wire, which is not a value of {subject}'s enum\nspec: {place}",
+                let msg = Diagnostic::new(format!(
+                    "variant `{}` of `{ident}` is `{wire}` on the wire, which is not a value of {subject}'s enum",
                     variant.ident
-                );
-                if let Some(near) =
+                ))
+                .spec(&place);
+                let msg = if let Some(near) =
                     contract_spec::suggest::nearest(wire, values.iter().copied()).first()
                 {
-                    msg.push_str(&format!(
-                        "\nhelp: did you mean `{near}`? (add `#[serde(rename = \"{near}\")]`)"
-                    ));
+                    msg.help(format!(
+                        "did you mean `{near}`? (add `#[serde(rename = \"{near}\")]`)"
+                    ))
                 } else {
-                    msg.push_str(&format!(
-                        "\nhelp: the values are {}",
+                    msg.help(format!(
+                        "the values are {}",
                         values
                             .iter()
                             .map(|v| format!("`{v}`"))
                             .collect::<Vec<_>>()
                             .join(", ")
-                    ));
-                }
+                    ))
+                };
                 errors.at(variant.ident.span(), msg);
             }
         }
-        let has_other = matches!(&input.data, syn::Data::Enum(e) if e.variants.iter().any(|v| serde_attr::member(&v.attrs, &mut Errors::default()).other));
+        let mut reported = Errors::default();
+        let has_other = matches!(&input.data, syn::Data::Enum(e) if e.variants.iter().any(|v| serde_attr::member(&v.attrs, &mut reported).other));
+        reported.discard();
         for value in &values {
             if !wire_set.contains(value) && !has_other {
                 errors.at(
                     ident.span(),
-                    format!("{subject}'s enum value `{value}` has no variant in `{ident}`\nspec: {place}\nhelp: add a variant for it (with `#[serde(rename = \"{value}\")]` if its name differs)"),
+                    Diagnostic::new(format!("{subject}'s enum value `{value}` has no variant in `{ident}`"))
+                        .spec(&place)
+                        .help(format!("add a variant for it (with `#[serde(rename = \"{value}\")]` if its name differs)")),
                 );
             }
         }
@@ -909,10 +938,11 @@ fn check_component(
         };
         errors.at(
             ident.span(),
-            format!(
-                "{subject} is discriminated by the property `{property}`, but `{ident}` has {found}\nspec: {}\nhelp: add `#[serde(tag = \"{property}\")]`",
-                spec.doc.place(&loc.child("discriminator"))
-            ),
+            Diagnostic::new(format!(
+                "{subject} is discriminated by the property `{property}`, but `{ident}` has {found}"
+            ))
+            .spec(spec.doc.place(&loc.child("discriminator")))
+            .help(format!("add `#[serde(tag = \"{property}\")]`")),
         );
         return TokenStream::new();
     }
@@ -920,7 +950,7 @@ fn check_component(
     // Everything else (flattened structs, enums with data, newtypes): one check of the whole shape.
     let expect = expecter.expect_component_body(component, loc);
     let header = format!("`{ident}` does not match {subject}:");
-    let footer = format!("\nspec: {place}");
+    let footer = Diagnostic::footer(&place, None);
     shape_check(
         ident,
         inline.clone(),

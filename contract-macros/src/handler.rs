@@ -7,7 +7,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 
-use crate::diag::Errors;
+use crate::diag::{Diagnostic, Errors};
 use crate::load;
 use crate::signature;
 
@@ -187,6 +187,8 @@ fn bind(
     }
     let clean = errors.is_empty() && op.is_some();
     if !against.stands(spec, clean) {
+        // Checked again against the whole spec, which reports what this found.
+        errors.discard();
         return Err(loaded.tracking);
     }
     against.finish(spec, clean, op.into_iter().cloned().collect());
@@ -234,13 +236,14 @@ fn check_path(spec: &Spec, op: &Operation, func: &HandlerFn, errors: &mut Errors
                 if found != template.len() {
                     errors.on(
                         tuple,
-                        format!(
-                            "{} has {} path parameter{} ({names}), but this `Path` extracts {found}\nspec: {}\nhelp: write `{expected}`",
+                        Diagnostic::new(format!(
+                            "{} has {} path parameter{} ({names}), but this `Path` extracts {found}",
                             op.label(),
                             template.len(),
                             plural(template.len()),
-                            location(),
-                        ),
+                        ))
+                        .spec(location())
+                        .help(format!("write `{expected}`")),
                     );
                 } else if let Some(bound) = tuple_binding_names(&arg.pat) {
                     check_order(op, &bound, &expected, &location, errors);
@@ -250,22 +253,26 @@ fn check_path(spec: &Spec, op: &Operation, func: &HandlerFn, errors: &mut Errors
                 if template.is_empty() {
                     errors.on(
                         other,
-                        format!(
-                            "{} has no path parameters, but the handler extracts `Path`\nspec: {}\nhelp: remove the `Path` extractor",
+                        Diagnostic::new(format!(
+                            "{} has no path parameters, but the handler extracts `Path`",
                             op.label(),
-                            location(),
-                        ),
+                        ))
+                        .spec(location())
+                        .help("remove the `Path` extractor"),
                     );
                 } else if template.len() > 1 && signature::is_scalar(other) {
                     errors.on(
                         other,
-                        format!(
-                            "{} has {} path parameters ({names}), but `Path<{}>` extracts one\nspec: {}\nhelp: write `{expected}`, or extract a struct with one field per parameter",
+                        Diagnostic::new(format!(
+                            "{} has {} path parameters ({names}), but `Path<{}>` extracts one",
                             op.label(),
                             template.len(),
                             quote!(#other).to_string().replace(' ', ""),
-                            location(),
-                        ),
+                        ))
+                        .spec(location())
+                        .help(format!(
+                            "write `{expected}`, or extract a struct with one field per parameter"
+                        )),
                     );
                 }
             }
@@ -319,12 +326,13 @@ fn check_order(
         if names[i] != template[i] {
             errors.on(
                 ident,
-                format!(
-                    "path parameter {} of {} is `{want}`, but this binding is `{ident}`: the tuple is in the wrong order\nspec: {}\nhelp: write `{expected}`",
+                Diagnostic::new(format!(
+                    "path parameter {} of {} is `{want}`, but this binding is `{ident}`: the tuple is in the wrong order",
                     i + 1,
                     op.label(),
-                    location(),
-                ),
+                ))
+                .spec(location())
+                .help(format!("write `{expected}`")),
             );
         }
     }

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use serde_json::Value;
 
-use crate::diag::{Errors, const_check};
+use crate::diag::{Diagnostic, Errors, const_check};
 use crate::expect::{self, Expecter};
 use crate::signature::{self, extractor_arg};
 
@@ -227,14 +227,18 @@ pub fn check(
     if !has_query && !may_query && !required_query.is_empty() {
         errors.at(
             func.sig.ident.span(),
-            format!(
-                "{} requires the query parameter{} {}, but the handler has no `Query` extractor\nspec: {}\nhelp: {}",
+            Diagnostic::new(format!(
+                "{} requires the query parameter{} {}, but the handler has no `Query` extractor",
                 op.label(),
                 if required_query.len() == 1 { "" } else { "s" },
-                required_query.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
-                ctx.place(),
-                ctx.sketch()
-            ),
+                required_query
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ))
+            .spec(ctx.place())
+            .help(ctx.sketch()),
         );
     }
     out.extend(check_body(&ctx, func, body, may_body, &generics, errors));
@@ -342,15 +346,12 @@ fn check_query(ctx: &Ctx<'_>, inner: &syn::Type) -> TokenStream {
         tokens_text(inner),
         ctx.op.label()
     );
-    let footer = format!(
-        "\nspec: {}\nhelp: {}",
-        ctx.place(),
-        if names.is_empty() {
-            "the operation has no query parameters: remove the `Query` extractor".to_string()
-        } else {
-            format!("the query parameters are {}", names.join(", "))
-        }
-    );
+    let help = if names.is_empty() {
+        "the operation has no query parameters: remove the `Query` extractor".to_string()
+    } else {
+        format!("the query parameters are {}", names.join(", "))
+    };
+    let footer = Diagnostic::footer(ctx.place(), Some(&help));
     const_check(
         inner,
         "check_query",
@@ -369,10 +370,12 @@ fn check_path_types<'a>(ctx: &Ctx<'a>, inner: &syn::Type, errors: &mut Errors) -
         };
         (name, true, expect)
     };
-    let footer = format!(
-        "\nspec: {}\nhelp: write `{}`",
+    let footer = Diagnostic::footer(
         ctx.place(),
-        signature::path_extractor(ctx.spec, ctx.op)
+        Some(&format!(
+            "write `{}`",
+            signature::path_extractor(ctx.spec, ctx.op)
+        )),
     );
     match inner {
         syn::Type::Tuple(tuple) if tuple.elems.len() == template.len() => {
@@ -511,13 +514,13 @@ fn check_body(
             let (media, _, _) = content(ctx.spec, loc);
             errors.at(
                 func.sig.ident.span(),
-                format!(
-                    "{} requires a request body ({}), but the handler does not extract one\nspec: {}\nhelp: {}",
+                Diagnostic::new(format!(
+                    "{} requires a request body ({}), but the handler does not extract one",
                     op.label(),
                     media.join(", "),
-                    ctx.spec.doc.place(loc),
-                    ctx.sketch()
-                ),
+                ))
+                .spec(ctx.spec.doc.place(loc))
+                .help(ctx.sketch()),
             );
         }
         return TokenStream::new();
@@ -525,11 +528,12 @@ fn check_body(
     let Some((loc, _)) = &request_body else {
         errors.on(
             ty,
-            format!(
-                "{} has no request body, but the handler extracts `{kind}`\nspec: {}\nhelp: remove the body extractor, or declare a `requestBody` in the spec",
+            Diagnostic::new(format!(
+                "{} has no request body, but the handler extracts `{kind}`",
                 op.label(),
-                ctx.place()
-            ),
+            ))
+            .spec(ctx.place())
+            .help("remove the body extractor, or declare a `requestBody` in the spec"),
         );
         return TokenStream::new();
     };
@@ -545,12 +549,17 @@ fn check_body(
     let Some(schema) = schema else {
         errors.on(
             ty,
-            format!(
-                "the request body of {} is {}, not {wanted}\nspec: {}\nhelp: extract it as one of the declared media types",
+            Diagnostic::new(format!(
+                "the request body of {} is {}, not {wanted}",
                 op.label(),
-                if media.is_empty() { "declared without content".to_string() } else { media.join(", ") },
-                ctx.spec.doc.place(loc),
-            ),
+                if media.is_empty() {
+                    "declared without content".to_string()
+                } else {
+                    media.join(", ")
+                },
+            ))
+            .spec(ctx.spec.doc.place(loc))
+            .help("extract it as one of the declared media types"),
         );
         return TokenStream::new();
     };
@@ -571,10 +580,12 @@ fn check_body(
         tokens_text(inner),
         op.label()
     );
-    let footer = format!(
-        "\nspec: {}\nhelp: the body schema is {}",
+    let footer = Diagnostic::footer(
         ctx.spec.doc.place(&schema),
-        signature::describe_schema(ctx.spec, &schema)
+        Some(&format!(
+            "the body schema is {}",
+            signature::describe_schema(ctx.spec, &schema)
+        )),
     );
     const_check(
         inner,
@@ -734,12 +745,13 @@ fn check_event_stream(ctx: &Ctx<'_>, ret: &syn::Type) -> TokenStream {
     }
     syn::Error::new_spanned(
         ret,
-        format!(
-            "the handler streams `text/event-stream` (`Sse`), but no response of {} declares it (declared: {})\nspec: {}\nhelp: declare a `text/event-stream` response (3.2: with an `itemSchema` for its events), or return what the spec declares",
+        Diagnostic::new(format!(
+            "the handler streams `text/event-stream` (`Sse`), but no response of {} declares it (declared: {})",
             ctx.op.label(),
             declared.join("; "),
-            ctx.spec.doc.place(responses_loc),
-        ),
+        ))
+        .spec(ctx.spec.doc.place(responses_loc))
+        .help("declare a `text/event-stream` response (3.2: with an `itemSchema` for its events), or return what the spec declares"),
     )
     .to_compile_error()
 }
@@ -784,7 +796,7 @@ fn check_return(ctx: &Ctx<'_>, ret: &syn::Type, generics: &[String]) -> TokenStr
         |l| ctx.spec.doc.place(l).to_string(),
     );
     // The help line, what the failing status expects, is written by the check.
-    let footer = format!("\nspec: {place}");
+    let footer = Diagnostic::footer(place, None);
     match check {
         ReturnCheck::Json(inner, status) => const_check(
             ret,

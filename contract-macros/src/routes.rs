@@ -291,7 +291,9 @@ fn emit(
         let header = format!(
             "`routes!` does not cover every operation of `{display}`: these have no handler:"
         );
-        let footer = "\nhelp: write the missing handlers and list them here, or use `routes!(partial; …)` to mount a subset";
+        let footer = crate::diag::Diagnostic::new("")
+            .help("write the missing handlers and list them here, or use `routes!(partial; …)` to mount a subset")
+            .to_string();
         let cap = header.len() + footer.len() + messages.len();
         // The messages are built into MIR only in `uncovered`, and read only when it is called.
         quote_spanned! {Span::call_site()=>

@@ -6,7 +6,7 @@
 use contract_spec::{Operation, ParamIn, Spec};
 use serde_json::Value;
 
-use crate::diag::Errors;
+use crate::diag::{Diagnostic, Errors};
 use crate::signature::extractor_arg;
 
 /// The typed headers of the `headers` crate, by type name; `true` where the value is an
@@ -148,11 +148,12 @@ pub fn check<'a>(
             };
             errors.on(
                 header_type,
-                format!(
-                    "{} does not declare the header `{header}` that `TypedHeader<{type_name}>` reads ({declared})\nspec: {}\nhelp: declare it among the operation's parameters (`in: header`), or remove the extractor",
+                Diagnostic::new(format!(
+                    "{} does not declare the header `{header}` that `TypedHeader<{type_name}>` reads ({declared})",
                     op.label(),
-                    spec.doc.place(&op.loc),
-                ),
+                ))
+                .spec(spec.doc.place(&op.loc))
+                .help("declare it among the operation's parameters (`in: header`), or remove the extractor"),
             );
             continue;
         };
@@ -160,12 +161,13 @@ pub fn check<'a>(
         if !optional && !param.required {
             errors.on(
                 &arg.ty,
-                format!(
-                    "the header `{}` of {} is optional, but `TypedHeader<{type_name}>` refuses a request without it\nspec: {}\nhelp: write `Option<TypedHeader<{type_name}>>`",
+                Diagnostic::new(format!(
+                    "the header `{}` of {} is optional, but `TypedHeader<{type_name}>` refuses a request without it",
                     param.name,
                     op.label(),
-                    place(),
-                ),
+                ))
+                .spec(place())
+                .help(format!("write `Option<TypedHeader<{type_name}>>`")),
             );
         }
         let spec_type = param
@@ -189,16 +191,18 @@ pub fn check<'a>(
         };
         if !fits {
             let reads = if integer { "an integer" } else { "text" };
+            let spec_type = spec_type.as_deref().unwrap_or_default();
             errors.on(
                 header_type,
-                format!(
-                    "the header `{}` of {} is of type `{}`, but `TypedHeader<{type_name}>` reads {reads}\nspec: {}\nhelp: read it with a type that parses the spec's `{}`, or from `HeaderMap`",
+                Diagnostic::new(format!(
+                    "the header `{}` of {} is of type `{spec_type}`, but `TypedHeader<{type_name}>` reads {reads}",
                     param.name,
                     op.label(),
-                    spec_type.as_deref().unwrap_or_default(),
-                    place(),
-                    spec_type.as_deref().unwrap_or_default(),
-                ),
+                ))
+                .spec(place())
+                .help(format!(
+                    "read it with a type that parses the spec's `{spec_type}`, or from `HeaderMap`"
+                )),
             );
         }
     }

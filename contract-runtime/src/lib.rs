@@ -38,6 +38,8 @@
 //! }
 //! ```
 
+#![deny(missing_docs)]
+
 #[doc(hidden)]
 #[path = "private/mod.rs"]
 pub mod __private;

@@ -22,6 +22,7 @@ pub struct ResponseVariant {
     pub name: &'static str,
     /// The status code, or 0 when only known at run time.
     pub status: u16,
+    /// What the variant sends as its body.
     pub body: Body,
 }
 
@@ -41,6 +42,7 @@ pub struct ResponseVariant {
 /// The derive also implements `axum::response::IntoResponse`, sending each variant with its
 /// status.
 pub trait Responses {
+    /// One entry per variant.
     const RESPONSES: &'static [ResponseVariant];
 }
 

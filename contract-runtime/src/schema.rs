@@ -9,22 +9,28 @@
 pub enum Shape {
     /// Anything (`serde_json::Value`, or a type that opts out of checking).
     Any,
+    /// `true` or `false`.
     Bool,
     /// An integer of `bits` width.
     Int {
+        /// 8 to 128.
         bits: u8,
+        /// Whether it can be negative.
         signed: bool,
     },
     /// A float of `bits` width.
     Float {
+        /// 32 or 64.
         bits: u8,
     },
     /// A string, with the `format` the Rust type guarantees (`""`, `"uuid"`, `"date-time"`, `"date"`).
     Str {
+        /// The format the type guarantees, `""` for none.
         format: &'static str,
     },
     /// A string restricted to these values (a unit-only enum).
     Enum(&'static [&'static str]),
+    /// A sequence of items of one shape (`Vec<T>`, arrays, sets).
     Array(&'static Shape),
     /// An object with string keys and values of one shape (`HashMap<String, T>`).
     Map(&'static Shape),
@@ -47,6 +53,7 @@ pub enum Shape {
 pub struct Field {
     /// The name on the wire.
     pub name: &'static str,
+    /// The field's own shape.
     pub shape: &'static Shape,
     /// The field may be absent when deserializing (`Option`, `#[serde(default)]`).
     pub optional: bool,
@@ -76,6 +83,7 @@ pub struct Field {
     note = "add `#[derive(contract_runtime::Schema)]` to it, or implement `Schema` by hand for a wrapper type"
 )]
 pub trait Schema {
+    /// How the type looks on the wire.
     const SHAPE: Shape;
     /// The fields, when the type serializes as an object (used by `flatten`, `Query<T>` and
     /// `Path<T>` checks even when `SHAPE` is a component name).

@@ -14,6 +14,8 @@
 //! `$ref`s outside `#/$defs/` accept anything. A request is never refused on a rule this
 //! validator only half understands.
 
+#![deny(missing_docs)]
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -184,6 +186,7 @@ impl Validator {
         }
     }
 
+    /// Whether `instance` is valid: the fast path, which collects nothing.
     pub fn is_valid(&self, instance: &Value) -> bool {
         let mut run = Run {
             nodes: &self.nodes,

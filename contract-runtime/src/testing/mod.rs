@@ -58,23 +58,29 @@ pub struct Failure {
     pub operation: String,
     /// The request, as `METHOD uri` plus the body when there was one.
     pub request: String,
+    /// The status the router answered with.
     pub status: u16,
     /// The start of the response body.
     pub response: String,
     /// The rule broken (`status`, `content-type`, a JSON Schema keyword, `server-error`).
     pub rule: String,
+    /// What is wrong, and where in the spec.
     pub message: String,
 }
 
 /// The outcome of a sweep.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
+    /// How many operations were swept.
     pub operations: usize,
+    /// How many requests were sent.
     pub requests: usize,
+    /// Every response that broke the contract.
     pub failures: Vec<Failure>,
 }
 
 impl Report {
+    /// Whether no response broke the contract.
     pub fn is_ok(&self) -> bool {
         self.failures.is_empty()
     }
@@ -128,6 +134,8 @@ struct Built {
 }
 
 impl Sweep {
+    /// A sweep of `router` against `spec` (`spec!()`): 10 requests an operation, seed `0x5eed`,
+    /// invalid requests on.
     pub fn new(router: Router, spec: SpecBundle) -> Self {
         Sweep {
             router,
@@ -148,6 +156,7 @@ impl Sweep {
         self
     }
 
+    /// The seed of the generated values: the same seed sends the same requests.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
@@ -197,6 +206,7 @@ impl Sweep {
         self
     }
 
+    /// Sends every request and checks every response.
     pub async fn run(mut self) -> Report {
         if let Some(setup) = self.setup.take() {
             setup(self.router.clone()).await;

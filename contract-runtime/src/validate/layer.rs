@@ -74,6 +74,8 @@ impl Config {
 }
 
 impl ContractLayer {
+    /// A layer for `spec` (`spec!()`): requests validated, responses validated where
+    /// `debug_assertions` are on, a violation answered with a 500 problem+json.
     pub fn new(spec: SpecBundle) -> Self {
         ContractLayer {
             contract: Contract::shared(spec),
@@ -84,16 +86,19 @@ impl ContractLayer {
         }
     }
 
+    /// Whether responses are validated (default: in builds with `debug_assertions`).
     pub fn validate_responses(mut self, on: bool) -> Self {
         self.config.responses = on;
         self
     }
 
+    /// Whether requests are validated (default: on, in every build).
     pub fn validate_requests(mut self, on: bool) -> Self {
         self.config.requests = on;
         self
     }
 
+    /// What a response that breaks the contract gets (default: [`OnViolation::Respond`]).
     pub fn on_violation(mut self, mode: OnViolation) -> Self {
         self.config.on_violation = mode;
         self

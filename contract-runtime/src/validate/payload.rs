@@ -36,6 +36,7 @@ impl fmt::Debug for Payload {
 pub struct PayloadError {
     /// The webhook or callback, as named.
     pub payload: String,
+    /// Each way it breaks its schema.
     pub violations: Vec<Violation>,
 }
 

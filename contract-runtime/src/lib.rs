@@ -4,14 +4,30 @@
 //! hand-written handlers with the operation they implement; `cargo check` rejects any that
 //! drift from the spec, and `routes!` mounts them all at their spec routes.
 //!
-//! ```ignore
+//! ```
 //! use axum::{extract::Path, Json};
-//! use contract_runtime::{contract, routes};
+//! use contract_runtime::{Responses, Schema, contract, routes};
+//! use serde::Serialize;
+//!
+//! #[derive(Serialize, Schema)] // checked against `components.schemas.Pet`
+//! struct Pet { id: i64, name: String, tag: Option<String> }
+//!
+//! #[derive(Serialize, Schema)]
+//! struct Problem { title: String, status: u16 }
+//!
+//! #[derive(Responses)]
+//! enum ShowPet {
+//!     #[response(status = 200)] Found(Json<Pet>),
+//!     #[response(status = 404)] Missing(Json<Problem>),
+//! }
 //!
 //! #[contract("showPetById")]
-//! async fn show_pet(Path(pet_id): Path<i64>) -> Json<serde_json::Value> { todo!() }
+//! async fn show_pet(Path(pet_id): Path<i64>) -> ShowPet {
+//!     ShowPet::Found(Json(Pet { id: pet_id, name: "rex".into(), tag: None }))
+//! }
 //!
-//! let app: axum::Router = routes!(show_pet /* , … every other operation */);
+//! // `routes!(a, b, …)` with a handler for every operation; `partial` mounts a subset.
+//! let app: axum::Router = routes!(partial; show_pet);
 //! ```
 //!
 //! ## Where the spec is
@@ -61,12 +77,24 @@ pub use validate::{
 ///
 /// The operation is named by its `operationId` or by method and path template:
 ///
-/// ```ignore
-/// #[contract("listPets")]
-/// async fn list_pets() -> Json<Vec<Pet>> { /* … */ }
+/// ```
+/// # use axum::{extract::{Path, Query}, Json};
+/// # use contract_runtime::{Schema, contract};
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Serialize, Schema)]
+/// # struct Pet { id: i64, name: String, tag: Option<String> }
+/// #[derive(Deserialize, Schema)]
+/// struct ListParams { limit: Option<i32> }
 ///
-/// #[contract("GET /pets/{petId}", spec = "api/v2.yaml")]
-/// async fn show_pet(Path(pet_id): Path<i64>) -> Json<Pet> { /* … */ }
+/// #[contract("listPets")]
+/// async fn list_pets(Query(params): Query<ListParams>) -> Json<Vec<Pet>> {
+///     Json(Vec::with_capacity(params.limit.unwrap_or(10) as usize))
+/// }
+///
+/// #[contract("GET /pets/{petId}")] // or by method and path template
+/// async fn show_pet(Path(pet_id): Path<i64>) -> Json<Pet> {
+///     Json(Pet { id: pet_id, name: "rex".into(), tag: None })
+/// }
 /// ```
 ///
 /// The fn is kept exactly as written. An unknown operation is an error on the string, with
@@ -76,10 +104,20 @@ pub use contract_macros::contract;
 
 /// Builds an [`axum::Router`] with every handler mounted at its spec method and path.
 ///
-/// ```ignore
-/// let app: axum::Router = routes!(list_pets, show_pet, create_pet);
-/// let some: axum::Router = routes!(partial; list_pets);          // a subset
-/// let v2: axum::Router = routes!(spec = "api/v2.yaml"; list_v2);  // another spec
+/// ```
+/// # use axum::{extract::Path, Json};
+/// # use contract_runtime::{Schema, contract, routes};
+/// # use serde::Serialize;
+/// # #[derive(Serialize, Schema)]
+/// # struct Pet { id: i64, name: String, tag: Option<String> }
+/// #[contract("showPetById")]
+/// async fn show_pet(Path(pet_id): Path<i64>) -> Json<Pet> {
+///     Json(Pet { id: pet_id, name: "rex".into(), tag: None })
+/// }
+///
+/// // `routes!(list_pets, show_pet, create_pet)` mounts every operation; `partial`, a subset;
+/// // `spec = "api/v2.yaml"` another spec; `validate_requests = false` opts out.
+/// let some: axum::Router = routes!(partial; show_pet);
 /// ```
 ///
 /// Fails to compile when an operation of the spec has no handler (each missing one is listed
@@ -94,12 +132,15 @@ pub use contract_macros::routes;
 /// like a component of the spec (or given `#[schema(name = "…")]`) is checked against that
 /// component where it is declared; others are inline shapes, checked where handlers use them.
 ///
-/// ```ignore
+/// ```
+/// use contract_runtime::Schema;
+/// use serde::{Deserialize, Serialize};
+///
 /// #[derive(Serialize, Deserialize, Schema)]
 /// struct Pet { id: i64, name: String, tag: Option<String> }
 ///
 /// #[derive(Deserialize, Schema)]
-/// #[schema(name = "NewPet", spec = "api/openapi.yaml")]
+/// #[schema(name = "NewPet")] // another name than the type's
 /// struct CreatePet { name: String, tag: Option<String> }
 /// ```
 pub use contract_macros::Schema;
@@ -107,7 +148,14 @@ pub use contract_macros::Schema;
 /// Derives [`trait@Responses`] and `axum::response::IntoResponse` for an enum with one variant
 /// per status: a unit variant for a response without a body, one payload otherwise.
 ///
-/// ```ignore
+/// ```
+/// # use axum::Json;
+/// # use contract_runtime::{Responses, Schema};
+/// # use serde::Serialize;
+/// # #[derive(Serialize, Schema)]
+/// # struct Pet { id: i64, name: String, tag: Option<String> }
+/// # #[derive(Serialize, Schema)]
+/// # struct Problem { title: String, status: u16 }
 /// #[derive(Responses)]
 /// enum ShowPet {
 ///     #[response(status = 200)] Found(Json<Pet>),
@@ -119,7 +167,10 @@ pub use contract_macros::Responses;
 /// The crate's spec (or `spec!("path")`), embedded in a compact, pre-processed form for
 /// [`ContractLayer`]: no file is read at run time.
 ///
-/// ```ignore
+/// ```
+/// use contract_runtime::ContractLayer;
+///
 /// let layer = ContractLayer::new(contract_runtime::spec!());
+/// let app: axum::Router = axum::Router::new().layer(layer);
 /// ```
 pub use contract_macros::spec;

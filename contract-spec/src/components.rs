@@ -38,6 +38,7 @@ pub enum Lookup {
     Found(Loc),
     /// Two or more different schemas would take the name.
     Ambiguous(Vec<Loc>),
+    /// No schema has the name.
     Missing,
 }
 

@@ -39,6 +39,7 @@ pub struct SourceFile {
     hash: u64,
     /// Shared with the slices of the same process, which index the same text.
     locator: Arc<locate::Locator>,
+    /// The parsed content.
     pub value: Value,
 }
 
@@ -75,12 +76,14 @@ impl SourceFile {
 /// A node of the document: the file it is in and its JSON pointer there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Loc {
+    /// The file the node is in.
     pub file: FileId,
     /// Encoded JSON pointer without `#` (`/paths/~1pets/get`).
     pub pointer: String,
 }
 
 impl Loc {
+    /// The root node of `file`.
     pub fn root(file: FileId) -> Self {
         Loc {
             file,
@@ -101,7 +104,9 @@ impl Loc {
 /// Schema 2020-12 (3.1 and 3.2; see [`Document::is_v32`] for what 3.2 adds to paths).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
+    /// OpenAPI 3.0.x: its own schema dialect (`nullable`, boolean `exclusiveMinimum`).
     V30,
+    /// OpenAPI 3.1.x and 3.2.x: JSON Schema 2020-12.
     V31,
 }
 
@@ -110,6 +115,7 @@ pub enum Version {
 pub struct Document {
     /// Shared by the slices of a process, whose values are their own (see the `slice` module).
     pub files: Arc<[SourceFile]>,
+    /// The schema dialect.
     pub version: Version,
     /// The `openapi:` string as written.
     pub version_text: String,
@@ -226,6 +232,7 @@ impl Document {
         self.version_text.starts_with("3.2")
     }
 
+    /// The root file's value.
     pub fn root(&self) -> &Value {
         match &self.sparse {
             Some(sparse) => sparse.miss(),

@@ -50,6 +50,7 @@ pub struct SpecError {
 }
 
 impl SpecError {
+    /// A problem saying `message`.
     pub fn new(message: impl Into<String>) -> Self {
         SpecError {
             message: message.into(),
@@ -58,11 +59,13 @@ impl SpecError {
         }
     }
 
+    /// The problem at `place`.
     pub fn at(mut self, place: Place) -> Self {
         self.place = Some(place);
         self
     }
 
+    /// An extra line (`help: …`, `note: …`).
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self

@@ -1,8 +1,10 @@
 //! Spec loading for the `contract` macros: finds a crate's OpenAPI document, parses it (YAML or
-//! JSON, 3.0 or 3.1, with relative-file `$ref`s), extracts its operations, and renders every
+//! JSON, 3.0, 3.1 or 3.2, with relative-file `$ref`s), extracts its operations, and renders every
 //! problem with `file:line:col` and a JSON pointer.
 //!
 //! This crate is an implementation detail of `contract-macros`; it has no stable API.
+
+#![deny(missing_docs)]
 
 pub mod bundle;
 mod cache;
@@ -48,7 +50,9 @@ pub use slice::Manifest;
 /// A loaded spec: the document and its operations.
 #[derive(Debug)]
 pub struct Spec {
+    /// The document and every file it references.
     pub doc: Document,
+    /// Every operation under `paths` (and 3.2 `additionalOperations`), in document order.
     pub operations: Vec<Operation>,
     /// Derived on first use (see [`Spec::components`]).
     components: std::sync::OnceLock<std::sync::Arc<Components>>,

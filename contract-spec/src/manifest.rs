@@ -104,8 +104,11 @@ fn read_manifest_spec(manifest: &Path) -> ManifestSpec {
 /// `"allow"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LintLevel {
+    /// Not reported.
     Allow,
+    /// Compiler warnings (the default).
     Warn,
+    /// Compile errors.
     Deny,
 }
 

@@ -13,14 +13,23 @@ use crate::error::SpecError;
 /// methods of 3.2's `additionalOperations`, by the name the spec gives them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
+    /// `get`.
     Get,
+    /// `put`.
     Put,
+    /// `post`.
     Post,
+    /// `delete`.
     Delete,
+    /// `options`.
     Options,
+    /// `head`.
     Head,
+    /// `patch`.
     Patch,
+    /// `trace`.
     Trace,
+    /// `query` (3.2).
     Query,
     /// A method of `additionalOperations` (`LINK`, `PURGE`): upper-case, interned.
     Other(&'static str),
@@ -133,9 +142,13 @@ impl fmt::Display for Method {
 /// Where a parameter is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ParamIn {
+    /// `in: path`.
     Path,
+    /// `in: query`.
     Query,
+    /// `in: header`.
     Header,
+    /// `in: cookie`.
     Cookie,
 }
 
@@ -154,8 +167,11 @@ impl ParamIn {
 /// A parameter of an operation, after `$ref` resolution and path-level merging.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Parameter {
+    /// The name on the wire.
     pub name: String,
+    /// Where the parameter is sent.
     pub location: ParamIn,
+    /// Whether a request must carry it (path parameters always).
     pub required: bool,
     /// Where the parameter object is.
     pub loc: Loc,
@@ -168,15 +184,21 @@ pub struct Parameter {
 pub struct Operation {
     /// Position in [`crate::Spec::operations`]: stable for a given document.
     pub index: usize,
+    /// The HTTP method.
     pub method: Method,
+    /// The path template (`/pets/{petId}`), which is also axum's route syntax.
     pub path: String,
+    /// The operationId, when the spec gives one.
     pub operation_id: Option<String>,
     /// The operation object (after following a `$ref`).
     pub loc: Loc,
+    /// The path item's parameters and the operation's own, the latter replacing the former.
     pub parameters: Vec<Parameter>,
     /// The names in the path template, in order.
     pub template_params: Vec<String>,
+    /// The request body (possibly a `$ref`).
     pub request_body: Option<Loc>,
+    /// The responses map.
     pub responses: Option<Loc>,
     /// Problems of this operation's own definition (never in a slice: only a spec without
     /// problems is sliced).
@@ -201,6 +223,7 @@ impl Operation {
         }
     }
 
+    /// The parameters `in: path`.
     pub fn path_params(&self) -> impl Iterator<Item = &Parameter> {
         self.parameters
             .iter()

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+/// A JSON pointer segment for `segment` (RFC 6901: `~` as `~0`, `/` as `~1`).
 pub fn encode(segment: &str) -> String {
     // Most segments need no escape: one copy rather than two `replace` passes.
     if !segment.contains(['~', '/']) {
@@ -12,6 +13,7 @@ pub fn encode(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// The raw text of an encoded JSON pointer segment.
 pub fn decode(segment: &str) -> String {
     unescape(segment).into_owned()
 }

@@ -8,8 +8,15 @@ use crate::suggest::nearest;
 /// What `#[contract("…")]` names: an operationId, or a method and path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selector {
+    /// By `operationId`.
     OperationId(String),
-    Route { method: Method, path: String },
+    /// By method and path template.
+    Route {
+        /// The method.
+        method: Method,
+        /// The path template, as the spec writes it.
+        path: String,
+    },
 }
 
 impl Selector {

@@ -566,6 +566,15 @@ fn profile(spec_path: &Path) -> Result<(), String> {
     let bundle =
         serde_json::to_string(&contract_spec::bundle::bundle(&spec)).map_err(|e| e.to_string())?;
     let bundling = started.elapsed();
+    let started = Instant::now();
+    let lint = contract_spec::lint::lint(&spec);
+    let linting = started.elapsed();
+    println!(
+        "  the spec's lint: {:>8.1} ms ({} problems; {:.2}x the parse, once per `routes!` or `spec!` without a slice)",
+        linting.as_secs_f64() * 1000.0,
+        lint.len(),
+        linting.as_secs_f64() / parse.as_secs_f64().max(1e-9)
+    );
     println!(
         "{}: {} files, {} operations\n  parse + $ref walk: {:>8.1} ms (once per rustc process)\n  resolve every operation: {:>8.1} ms ({:.1} µs per handler)\n  routes! bundle: {:>8.1} ms ({} KB embedded)",
         spec_path.display(),

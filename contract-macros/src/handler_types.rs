@@ -454,14 +454,10 @@ fn scalar_path_message(
     )
 }
 
+/// JSON, or a wildcard a JSON body is one of.
 fn is_json_media(media: &str) -> bool {
-    let m = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    m == "application/json" || m.ends_with("+json") || m == "*/*" || m == "application/*"
+    let m = media.split(';').next().unwrap_or("").trim();
+    contract_spec::is_json_media(m) || m == "*/*" || m.eq_ignore_ascii_case("application/*")
 }
 
 /// A media type a `content` map declares, and where its schema is (`None`: declared without

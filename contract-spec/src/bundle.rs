@@ -66,13 +66,7 @@ pub(crate) struct Translator<'a> {
 impl<'a> Translator<'a> {
     pub(crate) fn new(spec: &'a Spec) -> Self {
         Translator {
-            bundler: Bundler {
-                spec,
-                defs: Map::new(),
-                keys: HashMap::new(),
-                used: HashSet::new(),
-                queue: VecDeque::new(),
-            },
+            bundler: Bundler::new(spec),
         }
     }
 
@@ -88,32 +82,14 @@ impl<'a> Translator<'a> {
 
     /// The `$defs` of every schema translated.
     pub(crate) fn finish(mut self) -> Map<String, Value> {
-        while let Some((loc, dir, key)) = self.bundler.queue.pop_front() {
-            let value = self.bundler.schema_at(&loc, dir);
-            self.bundler.defs.insert(key, value);
-        }
+        self.bundler.fill_defs();
         self.bundler.defs
-    }
-}
-
-/// The location holding `loc` (its parent in the same file).
-fn parent(loc: &Loc) -> Loc {
-    let cut = loc.pointer.rfind('/').unwrap_or(0);
-    Loc {
-        file: loc.file,
-        pointer: loc.pointer[..cut].to_string(),
     }
 }
 
 /// The bundle for every operation of `spec`.
 pub fn bundle(spec: &Spec) -> Value {
-    let mut b = Bundler {
-        spec,
-        defs: Map::new(),
-        keys: HashMap::new(),
-        used: HashSet::new(),
-        queue: VecDeque::new(),
-    };
+    let mut b = Bundler::new(spec);
     let ops: Vec<Value> = spec.operations.iter().map(|op| b.operation(op)).collect();
     // What the service sends: webhook and callback bodies, validated before they are sent.
     let payloads: Vec<Value> = spec
@@ -121,7 +97,7 @@ pub fn bundle(spec: &Spec) -> Value {
         .into_iter()
         .map(|p| {
             let example = b.schema_example(&p.schema).or_else(|| {
-                let media = spec.doc.get(&parent(&p.schema))?;
+                let media = spec.doc.get(&p.schema.parent())?;
                 first_example(media)
             });
             json!({
@@ -131,14 +107,29 @@ pub fn bundle(spec: &Spec) -> Value {
             })
         })
         .collect();
-    while let Some((loc, dir, key)) = b.queue.pop_front() {
-        let value = b.schema_at(&loc, dir);
-        b.defs.insert(key, value);
-    }
+    b.fill_defs();
     json!({ "operations": ops, "payloads": payloads, "$defs": Value::Object(b.defs) })
 }
 
 impl<'a> Bundler<'a> {
+    fn new(spec: &'a Spec) -> Self {
+        Bundler {
+            spec,
+            defs: Map::new(),
+            keys: HashMap::new(),
+            used: HashSet::new(),
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// Translates every schema the `$defs` table has a key for (and those they reach).
+    fn fill_defs(&mut self) {
+        while let Some((loc, dir, key)) = self.queue.pop_front() {
+            let value = self.schema_at(&loc, dir);
+            self.defs.insert(key, value);
+        }
+    }
+
     fn operation(&mut self, op: &crate::Operation) -> Value {
         let params: Vec<Value> = op
             .parameters

@@ -91,6 +91,15 @@ impl Loc {
         }
     }
 
+    /// The node holding this one (the root holds itself).
+    pub fn parent(&self) -> Self {
+        let cut = self.pointer.rfind('/').unwrap_or(0);
+        Loc {
+            file: self.file,
+            pointer: self.pointer[..cut].to_string(),
+        }
+    }
+
     /// The location of child `key` (raw, unencoded) of this node.
     pub fn child(&self, key: &str) -> Self {
         Loc {

@@ -42,7 +42,7 @@ pub use hash::fnv1a;
 pub use manifest::{
     DEFAULT_NAMES, LintLevel, MANIFEST_DIR_OVERRIDE, find_spec, lint_level, manifest_dir,
 };
-pub use model::{Method, Operation, ParamIn, Parameter, template_params};
+pub use model::{Method, Operation, ParamIn, Parameter, is_json_media, template_params};
 pub use payloads::Payload;
 pub use select::Selector;
 pub use slice::Manifest;

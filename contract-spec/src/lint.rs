@@ -70,10 +70,7 @@ impl Linter<'_> {
         let mut item_lists: Vec<Loc> = Vec::new();
         for op in &self.spec.operations {
             // Parameters: their examples, their schemas, and the same name and place twice.
-            let item = Loc {
-                file: op.loc.file,
-                pointer: op.loc.pointer[..op.loc.pointer.rfind('/').unwrap_or(0)].to_string(),
-            };
+            let item = op.loc.parent();
             for list in [item.child("parameters"), op.loc.child("parameters")] {
                 if item_lists.contains(&list) {
                     continue;

@@ -419,6 +419,13 @@ pub fn is_callback_expression(key: &str) -> bool {
         || key.starts_with('/')
 }
 
+/// Whether `media` is JSON: `application/json` or a `+json` type, parameters aside.
+pub fn is_json_media(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.to_ascii_lowercase().ends_with("+json")
+}
+
 /// Whether items of `media` can have an `itemSchema` (3.2's sequential media types).
 pub fn is_sequential_media(media: &str) -> bool {
     let essence = media

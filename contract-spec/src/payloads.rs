@@ -170,7 +170,7 @@ impl Spec {
             };
             let json = content
                 .keys()
-                .find(|m| is_json(m) && content[*m].get("schema").is_some());
+                .find(|m| crate::model::is_json_media(m) && content[*m].get("schema").is_some());
             if let Some(media) = json {
                 let schema = body.child("content").child(media).child("schema");
                 return Ok(Some((schema, op)));
@@ -178,10 +178,4 @@ impl Spec {
         }
         Ok(None)
     }
-}
-
-fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("application/json")
-        || essence.to_ascii_lowercase().ends_with("+json")
 }

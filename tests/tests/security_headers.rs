@@ -114,9 +114,7 @@ async fn an_alternative_needs_all_its_schemes_and_any_alternative_will_do() {
     assert_eq!(only_key.0, StatusCode::UNAUTHORIZED, "{}", only_key.2);
     let detail = only_key.2["detail"].as_str().unwrap().to_string();
     assert!(
-        detail.contains(
-            "`apiKey` (the `X-API-Key` header) and `session` (the cookie parameter `session`)"
-        ),
+        detail.contains("`apiKey` (the `X-API-Key` header) and `sid` (the cookie parameter `sid`)"),
         "{detail}"
     );
     // No challenge for API keys: RFC 9110 has none for them.
@@ -124,13 +122,13 @@ async fn an_alternative_needs_all_its_schemes_and_any_alternative_will_do() {
     let both = request(
         "DELETE",
         "/notes/1",
-        &[("x-api-key", "k"), ("cookie", "theme=dark; session=abc")],
+        &[("x-api-key", "k"), ("cookie", "theme=dark; sid=abc")],
     );
     assert_eq!(send(&app, both).await.0, StatusCode::NO_CONTENT);
     let empty_cookie = request(
         "DELETE",
         "/notes/1",
-        &[("x-api-key", "k"), ("cookie", "session=")],
+        &[("x-api-key", "k"), ("cookie", "sid=")],
     );
     assert_eq!(send(&app, empty_cookie).await.0, StatusCode::UNAUTHORIZED);
 

@@ -592,26 +592,19 @@ impl Sweep {
             return;
         };
         for c in needs {
-            let given = self.credentials.get(&c.scheme);
-            let value = match c.kind.as_str() {
-                "apiKey" => given.cloned().unwrap_or_else(|| "contract-sweep".into()),
-                "bearer" => format!("Bearer {}", given.map_or("contract-sweep", String::as_str)),
-                // `contract:sweep`
-                "basic" => format!(
-                    "Basic {}",
-                    given.map_or("Y29udHJhY3Q6c3dlZXA=", String::as_str)
-                ),
-                other => {
-                    let mut chars = other.chars();
-                    let scheme = chars
-                        .next()
-                        .map(|f| f.to_ascii_uppercase().to_string() + chars.as_str())
-                        .unwrap_or_default();
-                    format!(
-                        "{scheme} {}",
-                        given.map_or("contract-sweep", String::as_str)
-                    )
-                }
+            // Placeholders: `contract:sweep` in base64 for `basic`.
+            let placeholder = if c.kind == "basic" {
+                "Y29udHJhY3Q6c3dlZXA="
+            } else {
+                "contract-sweep"
+            };
+            let given = self
+                .credentials
+                .get(&c.scheme)
+                .map_or(placeholder, String::as_str);
+            let value = match c.http_scheme() {
+                Some(scheme) => format!("{scheme} {given}"),
+                None => given.to_string(),
             };
             match c.location.as_str() {
                 "header" => headers.push((c.name.clone(), value)),

@@ -76,6 +76,19 @@ pub(crate) struct Credential {
     pub kind: String,
 }
 
+impl Credential {
+    /// The HTTP authentication scheme as `Authorization` and `WWW-Authenticate` write it
+    /// (`Bearer`, `Basic`); `None` for an API key.
+    pub fn http_scheme(&self) -> Option<String> {
+        if self.location != "header" || self.kind == "apiKey" {
+            return None;
+        }
+        let mut chars = self.kind.chars();
+        let first = chars.next()?;
+        Some(first.to_ascii_uppercase().to_string() + chars.as_str())
+    }
+}
+
 pub(crate) struct OpSpec {
     pub method: String,
     pub path: String,
@@ -486,21 +499,7 @@ impl Contract {
 
     /// Resolves a `#/$defs/…` reference of the bundle (for parameter coercion).
     pub(crate) fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
-        let mut cur = schema;
-        for _ in 0..16 {
-            match cur
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/$defs/"))
-            {
-                Some(key) => match self.defs.get(key) {
-                    Some(next) => cur = next,
-                    None => return cur,
-                },
-                None => return cur,
-            }
-        }
-        cur
+        resolve_in(&self.defs, schema)
     }
 
     /// The schema compiled for JSON Schema 2020-12, its `$ref`s resolved in the bundle's `$defs`.
@@ -509,10 +508,10 @@ impl Contract {
     }
 }
 
-/// `schema` with a `#/$defs/…` reference followed (a few hops), for reading its members.
+/// `schema` with its `#/$defs/…` references followed (a bounded number of hops).
 fn resolve_in<'a>(defs: &'a Map<String, Value>, schema: &'a Value) -> &'a Value {
     let mut cur = schema;
-    for _ in 0..8 {
+    for _ in 0..16 {
         match cur
             .get("$ref")
             .and_then(Value::as_str)

@@ -26,10 +26,7 @@ pub(crate) fn is_multipart(media: &str) -> bool {
 }
 
 fn essence_is(media: &str, essence: &str) -> bool {
-    media
-        .split(';')
-        .next()
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case(essence))
+    super::layer::essence(media).eq_ignore_ascii_case(essence)
 }
 
 /// The parts of a form body whose `Content-Type` is `content_type`; an error for a body that

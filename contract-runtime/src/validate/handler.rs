@@ -81,7 +81,7 @@ where
         };
         // Nothing to read from a request to an operation without parameters, body or security.
         let validate =
-            self.requests && (!op.params.is_empty() || op.body.is_some() || op.security.is_some());
+            self.requests && (!op.params.is_empty() || op.body.is_some() || op.is_secured());
         let check = Check {
             is_head: request.method() == http::Method::HEAD,
             contract: self.contract,

@@ -492,7 +492,7 @@ where
 }
 
 /// A media type without its parameters: `application/json; charset=utf-8` → `application/json`.
-fn essence(media: &str) -> &str {
+pub(crate) fn essence(media: &str) -> &str {
     media.split(';').next().unwrap_or("").trim()
 }
 

@@ -199,17 +199,21 @@ fn carries_credentials(op: &OpSpec, parts: &http::request::Parts) -> bool {
         "query" => parts.uri.query().is_some_and(|q| {
             form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == c.name.as_str() && !v.is_empty())
         }),
-        "cookie" => parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .any(|(k, v)| k == c.name && !v.is_empty()),
+        "cookie" => cookies(parts).any(|(k, v)| k == c.name && !v.is_empty()),
         _ => true,
     };
     alternatives.iter().any(|needs| needs.iter().all(present))
+}
+
+/// The request's cookies, as `(name, value)` pairs.
+fn cookies(parts: &http::request::Parts) -> impl Iterator<Item = (&str, &str)> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
 }
 
 /// The 401 for a request to a secured operation without credentials: in the form the
@@ -251,14 +255,7 @@ fn unauthenticated(contract: &Contract, op: &OpSpec) -> Response {
     let challenges: Vec<String> = alternatives
         .iter()
         .flatten()
-        .filter(|c| c.location == "header" && c.kind != "apiKey" && !c.kind.is_empty())
-        .map(|c| {
-            let mut chars = c.kind.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
+        .filter_map(Credential::http_scheme)
         .collect();
     if let Some(first) = challenges.first()
         && let Ok(value) = http::HeaderValue::from_str(first)
@@ -311,14 +308,7 @@ async fn parameters(
         _ => Vec::new(),
     };
     let cookies: Vec<(&str, &str)> = if has("cookie") {
-        parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .collect()
+        cookies(parts).collect()
     } else {
         Vec::new()
     };

@@ -28,12 +28,7 @@ pub(crate) enum StreamKind {
 
 /// The kind of stream `media` is, if it is one.
 pub(crate) fn stream_kind(media: &str) -> Option<StreamKind> {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = super::layer::essence(media).to_ascii_lowercase();
     match essence.as_str() {
         "text/event-stream" => Some(StreamKind::Events),
         "application/jsonl" | "application/x-ndjson" | "application/x-jsonlines" => {

@@ -2,64 +2,25 @@
 //! (properties after `allOf` merging) for the checks the macros make directly.
 //!
 //! An expectation is built as bytes in plain Rust and emitted as one byte-string literal: the
-//! encoding is `contract_runtime::__private::Expect`'s (a tag, a `u32` payload length, the
-//! payload). Building token trees instead cost more than the rest of the macro, and rustc's
+//! encoding is `contract_schema::encoding`'s, which the runtime's const checks read. Building token trees instead cost more than the rest of the macro, and rustc's
 //! type-checking of the struct literals more than the rest of the crate.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use contract_schema::encoding::{node, put_str, split_node, tag};
+use contract_schema::hash::fnv1a;
 use contract_spec::{Loc, Recorded, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-/// The node tags; they mirror `contract_runtime::__private::tag`.
-mod tag {
-    pub const ANY: u8 = 0;
-    pub const BOOL: u8 = 1;
-    pub const INTEGER: u8 = 2;
-    pub const NUMBER: u8 = 3;
-    pub const STRING: u8 = 4;
-    pub const ENUM: u8 = 5;
-    pub const ARRAY: u8 = 6;
-    pub const MAP: u8 = 7;
-    pub const NULLABLE: u8 = 8;
-    pub const COMPONENT: u8 = 9;
-    pub const OBJECT: u8 = 10;
-    pub const ONE_OF: u8 = 11;
-}
-
-/// One encoded node: its tag, the payload's length and the payload.
-pub fn node(tag: u8, payload: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
-    let mut out = Vec::with_capacity(5 + payload.len());
-    out.push(tag);
-    out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(payload);
-    out
-}
-
-/// A string in a payload: a `u16` length and the bytes (cut, on a character boundary, at 64 KiB).
-pub fn put_str(out: &mut Vec<u8>, s: &str) {
-    let mut end = s.len().min(u16::MAX as usize);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    out.extend_from_slice(&(end as u16).to_le_bytes());
-    out.extend_from_slice(&s.as_bytes()[..end]);
-}
-
 /// An enum node: the values' count, their hashes in ascending order (the const checks look a
 /// variant up by binary search), then the values.
 pub fn enum_node<'v>(values: impl IntoIterator<Item = &'v str>) -> Vec<u8> {
     let values: Vec<&str> = values.into_iter().collect();
-    // `contract_runtime::__private::str_hash`, FNV-1a as well.
-    let mut hashes: Vec<u64> = values
-        .iter()
-        .map(|v| contract_spec::fnv1a(v.as_bytes()))
-        .collect();
+    let mut hashes: Vec<u64> = values.iter().map(|v| fnv1a(v.as_bytes())).collect();
     hashes.sort_unstable();
     let count = u32::try_from(values.len()).unwrap_or(u32::MAX);
     let mut payload = count.to_le_bytes().to_vec();
@@ -775,13 +736,6 @@ fn std_scalar(ty: &syn::Type) -> Option<&'static str> {
 pub fn fits_any_nullable(ty: &syn::Type) -> bool {
     // An empty `oneOf` is matched by no scalar, so only `Value` passes it.
     trivially_fits(ty, &nullable(&node(tag::ONE_OF, &[])))
-}
-
-/// The tag and payload of an encoded node.
-fn split_node(code: &[u8]) -> Option<(u8, &[u8])> {
-    let (&tag, rest) = code.split_first()?;
-    let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-    Some((tag, rest.get(4..4 + len)?))
 }
 
 /// `serde_json::Value` (or `::serde_json::Value`).

@@ -617,9 +617,9 @@ fn spec_responses(ctx: &Ctx<'_>) -> TokenStream {
                 None if media.is_empty() => "no body".to_string(),
                 None => cut(&media_text, HELP_BODY_LEN),
             };
-            expect::put_str(&mut code, key);
-            expect::put_str(&mut code, &media_text);
-            expect::put_str(&mut code, &help);
+            contract_schema::encoding::put_str(&mut code, key);
+            contract_schema::encoding::put_str(&mut code, &media_text);
+            contract_schema::encoding::put_str(&mut code, &help);
             match &json {
                 Some(Some(schema)) => {
                     code.push(1);

@@ -59,6 +59,9 @@
 #[doc(hidden)]
 #[path = "private/mod.rs"]
 pub mod __private;
+// Reached only through `__private`, by the code the macros generate: not public API.
+#[allow(missing_docs)]
+mod binding;
 mod responses;
 mod schema;
 pub mod testing;

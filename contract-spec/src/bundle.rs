@@ -12,8 +12,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use serde_json::{Map, Value, json};
 
 use crate::Spec;
-use crate::document::{Loc, Version};
+use crate::document::Version;
 use crate::model::ParamIn;
+use crate::source::Loc;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 enum Direction {
@@ -243,7 +244,7 @@ impl<'a> Bundler<'a> {
         let Some(alternatives) = requirement.as_array().filter(|a| !a.is_empty()) else {
             return Value::Null;
         };
-        let schemes = Loc::root(crate::document::FileId(0))
+        let schemes = Loc::root(crate::source::FileId(0))
             .child("components")
             .child("securitySchemes");
         let mut out = Vec::new();

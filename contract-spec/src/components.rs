@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::document::{FileId, Loc};
+use crate::source::{FileId, Loc};
 use crate::{Spec, disk, pointer};
 
 /// The names of schemas outside the root's `components.schemas`.

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 /// Changes whenever the code that produces cached content changes (parsing, `$ref` walking,
 /// the bundle), so a cache written by another version of this crate is never read as current.
-pub(crate) const BUILD_KEY: u64 = crate::hash::fnv1a_parts(&[
+pub(crate) const BUILD_KEY: u64 = contract_schema::hash::fnv1a_parts(&[
     env!("CARGO_PKG_VERSION"),
     include_str!("bundle.rs"),
     include_str!("document.rs"),
@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn the_build_key_depends_on_every_part_and_where_it_ends() {
-        use crate::hash::fnv1a_parts as fnv;
+        use contract_schema::hash::fnv1a_parts as fnv;
         assert_ne!(fnv(&["ab", "c"]), fnv(&["a", "bc"]));
         assert_ne!(fnv(&["a"]), fnv(&["b"]));
         assert_eq!(fnv(&["a", "b"]), fnv(&["a", "b"]));

@@ -1,7 +1,6 @@
 //! Loading: reads the root file and every file reachable through a relative `$ref`, parses
 //! YAML or JSON into `serde_json::Value`, and checks that every `$ref` resolves.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,103 +10,7 @@ use serde_json::Value;
 use crate::error::{Place, SpecError};
 use crate::locate;
 use crate::pointer;
-
-/// The files of a document by canonical path, keyed by the path's bytes: `Path`'s `Hash` and
-/// `Eq` walk the components, which cost DigitalOcean's 1,508 paths several milliseconds a
-/// process. The keys are canonical or `..`-resolved, so equal paths have equal bytes.
-pub(crate) type ByPath = HashMap<std::ffi::OsString, FileId, PathHashing>;
-
-/// Hashing for maps keyed by paths (see `ByPath`).
-pub type PathHashing = rustc_hash::FxBuildHasher;
-
-/// Index of a file in [`Document::files`]; the root is always 0.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub struct FileId(pub usize);
-
-/// One parsed file of the spec.
-#[derive(Debug)]
-pub struct SourceFile {
-    /// Canonical absolute path.
-    pub path: PathBuf,
-    /// The path shown in messages: relative to the crate root when inside it.
-    pub display: String,
-    /// Shared with the slices of the same process (see the `slice` module).
-    text: Arc<str>,
-    /// [`crate::disk::content_hash`] of `text`: identifies the bytes in the on-disk cache.
-    hash: u64,
-    /// Shared with the slices of the same process, which index the same text.
-    locator: Arc<locate::Locator>,
-    /// The parsed content.
-    pub value: Value,
-}
-
-impl SourceFile {
-    pub(crate) fn new(
-        path: PathBuf,
-        display: String,
-        text: Arc<str>,
-        hash: u64,
-        locator: Arc<locate::Locator>,
-        value: Value,
-    ) -> Self {
-        SourceFile {
-            locator,
-            path,
-            display,
-            text,
-            hash,
-            value,
-        }
-    }
-
-    /// The file's text (without a byte-order mark).
-    pub(crate) fn text(&self) -> &Arc<str> {
-        &self.text
-    }
-
-    /// [`crate::disk::content_hash`] of the text.
-    pub(crate) fn hash(&self) -> u64 {
-        self.hash
-    }
-}
-
-/// A node of the document: the file it is in and its JSON pointer there.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Loc {
-    /// The file the node is in.
-    pub file: FileId,
-    /// Encoded JSON pointer without `#` (`/paths/~1pets/get`).
-    pub pointer: String,
-}
-
-impl Loc {
-    /// The root node of `file`.
-    pub fn root(file: FileId) -> Self {
-        Loc {
-            file,
-            pointer: String::new(),
-        }
-    }
-
-    /// The node holding this one (the root holds itself).
-    pub fn parent(&self) -> Self {
-        let cut = self.pointer.rfind('/').unwrap_or(0);
-        Loc {
-            file: self.file,
-            pointer: self.pointer[..cut].to_string(),
-        }
-    }
-
-    /// The location of child `key` (raw, unencoded) of this node.
-    pub fn child(&self, key: &str) -> Self {
-        Loc {
-            file: self.file,
-            pointer: format!("{}/{}", self.pointer, pointer::encode(key)),
-        }
-    }
-}
+use crate::source::{ByPath, FileId, Loc, SourceFile};
 
 /// The OpenAPI version family, which decides schema semantics: 3.0's own dialect, or JSON
 /// Schema 2020-12 (3.1 and 3.2; see [`Document::is_v32`] for what 3.2 adds to paths).
@@ -137,7 +40,7 @@ pub struct Document {
     /// The folder display paths are relative to (canonical).
     pub base_dir: PathBuf,
     /// Set when the files hold only a slice of their values (see the `slice` module).
-    pub(crate) sparse: Option<crate::slice::Coverage>,
+    pub(crate) sparse: Option<crate::coverage::Coverage>,
     /// What was read and located while [`Document::record`] is on.
     recorded: Mutex<Option<Vec<Recorded>>>,
     /// Whether `recorded` is on: read without the lock by every `get` of a whole check.
@@ -427,12 +330,12 @@ impl Document {
     pub fn missed(&self) -> bool {
         self.sparse
             .as_ref()
-            .is_some_and(crate::slice::Coverage::missed)
+            .is_some_and(crate::coverage::Coverage::missed)
     }
 
     /// What the macro that took this slice derived from the whole spec (see the `slice` module).
     pub fn facts(&self) -> Option<&Value> {
-        self.sparse.as_ref().map(crate::slice::Coverage::facts)
+        self.sparse.as_ref().map(crate::coverage::Coverage::facts)
     }
 
     /// Notes, for a slice, that a check needed what only the whole document can tell.
@@ -466,7 +369,7 @@ impl Document {
         version: Version,
         version_text: String,
         base_dir: PathBuf,
-        coverage: crate::slice::Coverage,
+        coverage: crate::coverage::Coverage,
     ) -> Document {
         Document {
             files,

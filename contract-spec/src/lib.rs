@@ -10,10 +10,10 @@ pub mod bundle;
 mod cache;
 mod components;
 mod corpus;
+mod coverage;
 pub mod disk;
 mod document;
 mod error;
-mod hash;
 mod keywords;
 pub mod lint;
 mod locate;
@@ -23,6 +23,7 @@ mod payloads;
 pub mod pointer;
 mod select;
 mod slice;
+mod source;
 pub mod suggest;
 pub mod yaml;
 
@@ -33,12 +34,10 @@ pub use components::{
     Components, Lookup, annotation_only, nullable_member, root_component_loc, root_component_name,
     single_member,
 };
+pub use contract_schema::hash::fnv1a;
 pub use corpus::corpus_dir;
-pub use document::{
-    Document, FileId, Loc, PathHashing, Recorded, SourceFile, Version, display_path,
-};
+pub use document::{Document, Recorded, Version, display_path};
 pub use error::{Place, SpecError};
-pub use hash::fnv1a;
 pub use manifest::{
     DEFAULT_NAMES, LintLevel, MANIFEST_DIR_OVERRIDE, find_spec, lint_level, manifest_dir,
 };
@@ -46,6 +45,7 @@ pub use model::{Method, Operation, ParamIn, Parameter, is_json_media, template_p
 pub use payloads::Payload;
 pub use select::Selector;
 pub use slice::Manifest;
+pub use source::{FileId, Loc, PathHashing, SourceFile};
 
 /// A loaded spec: the document and its operations.
 #[derive(Debug)]

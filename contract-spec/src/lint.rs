@@ -13,8 +13,9 @@ use serde_json::Value;
 
 use crate::Spec;
 use crate::bundle::Translator;
-use crate::document::{FileId, Loc, Version};
+use crate::document::Version;
 use crate::error::SpecError;
+use crate::source::{FileId, Loc};
 
 /// An example to validate: the value, where it is, and the schema it illustrates.
 struct Example {

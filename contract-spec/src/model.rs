@@ -6,8 +6,9 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::document::{Document, Loc};
+use crate::document::Document;
 use crate::error::SpecError;
+use crate::source::Loc;
 
 /// HTTP methods an OpenAPI path item can hold: the fixed fields (3.2 adds `query`) and the
 /// methods of 3.2's `additionalOperations`, by the name the spec gives them.
@@ -257,7 +258,7 @@ pub fn template_params(path: &str) -> Result<Vec<String>, String> {
 /// Reads every operation under `paths` (3.1 `webhooks` are not operations to serve).
 pub fn operations(doc: &Document) -> Vec<Operation> {
     let mut ops = Vec::new();
-    let root = Loc::root(crate::document::FileId(0));
+    let root = Loc::root(crate::source::FileId(0));
     let paths_loc = root.child("paths");
     let Some(Value::Object(paths)) = doc.get(&paths_loc) else {
         return ops;

@@ -6,9 +6,9 @@
 use serde_json::Value;
 
 use crate::Spec;
-use crate::document::{FileId, Loc};
 use crate::error::SpecError;
 use crate::model::Method;
+use crate::source::{FileId, Loc};
 
 /// Where a payload's schema is, and what names it.
 #[derive(Debug, Clone)]

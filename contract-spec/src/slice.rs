@@ -20,64 +20,17 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::document::{
-    ByPath, Document, FileId, Loc, Recorded, SourceFile, Version, is_json, read_text,
-};
+use crate::coverage::{Coverage, within};
+use crate::document::{Document, Recorded, Version, is_json, read_text};
 use crate::locate::Locator;
 use crate::model::Operation;
+use crate::source::{ByPath, FileId, Loc, SourceFile};
 use crate::{Spec, disk, pointer};
-
-/// What a sparse document holds: the subtrees it has whole, and places known in advance.
-#[derive(Debug, Default)]
-pub(crate) struct Coverage {
-    /// Per file, the pointers whose whole subtree the document holds.
-    roots: HashMap<FileId, HashSet<String>>,
-    /// Per file, its value with only those subtrees (and the containers leading to them).
-    values: HashMap<FileId, Value>,
-    places: HashMap<Loc, (usize, usize)>,
-    facts: Value,
-    missed: AtomicBool,
-}
-
-impl Coverage {
-    fn covers(&self, loc: &Loc) -> bool {
-        self.roots
-            .get(&loc.file)
-            .is_some_and(|roots| within(roots, &loc.pointer))
-    }
-
-    /// A read of `loc`: a miss unless it lies within a subtree held whole.
-    pub(crate) fn note(&self, loc: &Loc) {
-        if !self.covers(loc) {
-            self.miss();
-        }
-    }
-
-    pub(crate) fn miss(&self) {
-        self.missed.store(true, Ordering::Relaxed);
-    }
-
-    pub(crate) fn missed(&self) -> bool {
-        self.missed.load(Ordering::Relaxed)
-    }
-
-    pub(crate) fn place(&self, loc: &Loc) -> Option<(usize, usize)> {
-        self.places.get(loc).copied()
-    }
-
-    pub(crate) fn value(&self, file: FileId) -> Option<&Value> {
-        self.values.get(&file)
-    }
-
-    pub(crate) fn facts(&self) -> &Value {
-        &self.facts
-    }
-}
 
 #[derive(Serialize, Deserialize)]
 struct ManifestFile {
@@ -320,14 +273,6 @@ pub(crate) fn write_slice(
             &text,
         );
     }
-}
-
-/// Whether `pointer` is one of `roots` or lies inside one (the empty pointer is the whole file).
-fn within(roots: &HashSet<String>, pointer: &str) -> bool {
-    roots.contains(pointer)
-        || pointer
-            .match_indices('/')
-            .any(|(at, _)| roots.contains(&pointer[..at]))
 }
 
 /// The locations of `reads` that lie inside no other one.

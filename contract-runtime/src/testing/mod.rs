@@ -15,7 +15,7 @@
 //! }
 //! ```
 
-pub(crate) mod generate;
+use crate::validate::generate;
 
 use std::collections::HashMap;
 use std::fmt;

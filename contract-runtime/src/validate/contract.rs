@@ -1,13 +1,14 @@
 //! The embedded spec at run time: operations looked up by method and path template, and one
 //! validator per schema, compiled on first use and kept.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use rustc_hash::FxBuildHasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
+use super::defs::resolve_in;
 use super::streaming::StreamingValidator;
 use contract_schema::Validator;
 
@@ -506,51 +507,6 @@ impl Contract {
     fn compile(&self, schema: &Value) -> Validator {
         Validator::new(schema, &self.defs)
     }
-}
-
-/// `schema` with its `#/$defs/…` references followed (a bounded number of hops).
-fn resolve_in<'a>(defs: &'a Map<String, Value>, schema: &'a Value) -> &'a Value {
-    let mut cur = schema;
-    for _ in 0..16 {
-        match cur
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/$defs/"))
-            .and_then(|key| defs.get(key))
-        {
-            Some(next) => cur = next,
-            None => break,
-        }
-    }
-    cur
-}
-
-/// The keys of the `$defs` that `schema` reaches, directly or through other definitions.
-pub(crate) fn reached_defs<'a>(
-    schema: &'a Value,
-    defs: &'a Map<String, Value>,
-) -> BTreeSet<&'a str> {
-    let mut reached = BTreeSet::new();
-    let mut stack = vec![schema];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(m) => {
-                if let Some(key) = m
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/$defs/"))
-                    && let Some((key, def)) = defs.get_key_value(key)
-                    && reached.insert(key.as_str())
-                {
-                    stack.push(def);
-                }
-                stack.extend(m.values());
-            }
-            Value::Array(a) => stack.extend(a.iter()),
-            _ => {}
-        }
-    }
-    reached
 }
 
 impl Site {

@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value};
 
+use super::coerce::{primary_type, scalar};
 use super::contract::{Contract, Media, Violation};
-use super::request::{primary_type, scalar};
 
 /// One part of a form body.
 pub(crate) struct Part {
@@ -26,7 +26,7 @@ pub(crate) fn is_multipart(media: &str) -> bool {
 }
 
 fn essence_is(media: &str, essence: &str) -> bool {
-    super::layer::essence(media).eq_ignore_ascii_case(essence)
+    super::media::essence(media).eq_ignore_ascii_case(essence)
 }
 
 /// The parts of a form body whose `Content-Type` is `content_type`; an error for a body that

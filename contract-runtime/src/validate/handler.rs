@@ -9,11 +9,12 @@ use axum::extract::Request;
 use axum::handler::Handler;
 use axum::routing::MethodRouter;
 
-use crate::__private::RouteMethod;
+use crate::binding::RouteMethod;
 
+use super::config::Config;
 use super::contract::{Contract, SpecBundle};
-use super::layer::{Check, Config, ResponseFuture};
-use crate::__private::RequestTypes;
+use super::layer::{Check, ResponseFuture};
+use crate::binding::RequestTypes;
 
 /// The spec of a `routes!` router. `ON` (the user crate's `debug_assertions`) turns response
 /// validation on.
@@ -123,7 +124,7 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    crate::__private::on_method(
+    crate::binding::on_method(
         method,
         Validated::<H, T, S, ON> {
             handler,

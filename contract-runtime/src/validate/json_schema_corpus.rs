@@ -4,8 +4,8 @@
 //! refuse nearly all that `jsonschema` refuses.
 use serde_json::{Map, Value};
 
-use crate::testing::generate::{Rng, valid};
-use crate::validate::contract::reached_defs;
+use super::generate::{Rng, valid};
+use crate::validate::defs::reached_defs;
 use crate::validate::streaming::tests_support::{CORPUS_SPECS, load};
 use contract_schema::Validator;
 

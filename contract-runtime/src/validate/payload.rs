@@ -168,11 +168,11 @@ impl Payload {
         {
             out.push(example.clone());
         }
-        let mut rng = crate::testing::generate::Rng::new(seed);
+        let mut rng = super::generate::Rng::new(seed);
         let mut attempts = 0;
         while out.len() < count && attempts < count * 10 {
             attempts += 1;
-            let value = crate::testing::generate::valid(self.contract, schema, &mut rng, 0);
+            let value = super::generate::valid(self.contract, schema, &mut rng, 0);
             if self.violations(&value).is_empty() {
                 out.push(value);
             }

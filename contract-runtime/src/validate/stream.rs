@@ -12,8 +12,9 @@ use bytes::Bytes;
 use http_body::Frame;
 use serde_json::{Map, Value, json};
 
+use super::config::OnViolation;
 use super::contract::{Contract, Violation};
-use super::layer::{OnViolation, RESPONSE_VIOLATION};
+use super::problem::RESPONSE_VIOLATION;
 
 /// How a sequential media type separates its items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +29,7 @@ pub(crate) enum StreamKind {
 
 /// The kind of stream `media` is, if it is one.
 pub(crate) fn stream_kind(media: &str) -> Option<StreamKind> {
-    let essence = super::layer::essence(media).to_ascii_lowercase();
+    let essence = super::media::essence(media).to_ascii_lowercase();
     match essence.as_str() {
         "text/event-stream" => Some(StreamKind::Events),
         "application/jsonl" | "application/x-ndjson" | "application/x-jsonlines" => {

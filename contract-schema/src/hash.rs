@@ -1,7 +1,6 @@
-//! The one hash the macros write into keys and names: FNV-1a, a `const fn`, so that the
-//! on-disk cache's build key is computed at compile time. Names it hashes are compared in the
-//! user's crate by const evaluation: `contract_runtime::__private::str_hash` is the same
-//! function on that side (the runtime does not depend on this crate).
+//! The one hash of the workspace: FNV-1a, a `const fn`, so that the spec cache's build key is
+//! computed at compile time and the runtime's const checks hash enum values as the macros did
+//! when they wrote them.
 
 const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const PRIME: u64 = 0x0100_0000_01b3;
@@ -22,7 +21,7 @@ pub const fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// FNV-1a of `parts`, each followed by a separator, so that moving text between parts changes
 /// the hash.
-pub(crate) const fn fnv1a_parts(parts: &[&str]) -> u64 {
+pub const fn fnv1a_parts(parts: &[&str]) -> u64 {
     let mut hash = OFFSET;
     let mut p = 0;
     while p < parts.len() {

@@ -8,5 +8,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MUTANTS=${MUTANTS:-20000} MUTANT_SEED=${MUTANT_SEED:-2026} \
-  cargo test -q --release -p contract-macros --lib mutants -- --nocapture 2>&1 |
+  cargo test -q --release -p contract-check --lib mutants -- --nocapture 2>&1 |
   grep -E 'mutants,|panicked|test result'

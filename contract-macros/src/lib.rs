@@ -1,23 +1,8 @@
 //! Procedural macros of `contract`. Use them through `contract-runtime`, which re-exports them
 //! and provides the items the generated code refers to.
 //!
-//! Each entry point only converts between `proc_macro` and `proc_macro2`; the pipeline (parse,
-//! load, check, emit) lives in plain modules so that it can be unit-tested.
-
-mod derive_responses;
-mod derive_schema;
-mod diag;
-mod expect;
-mod handler;
-mod handler_types;
-mod lint;
-mod load;
-#[cfg(test)]
-mod mutants;
-mod routes;
-mod serde_attr;
-mod signature;
-mod typed_header;
+//! Each entry point only converts between `proc_macro` and `proc_macro2`: the checks live in
+//! `contract-check`, a plain library, so that they can be unit-tested.
 
 use proc_macro::TokenStream;
 
@@ -25,13 +10,13 @@ use proc_macro::TokenStream;
 /// See `contract_runtime::contract`.
 #[proc_macro_attribute]
 pub fn contract(args: TokenStream, item: TokenStream) -> TokenStream {
-    handler::expand(args.into(), item.into()).into()
+    contract_check::contract(args.into(), item.into()).into()
 }
 
 /// Builds an `axum::Router` from contract handlers. See `contract_runtime::routes`.
 #[proc_macro]
 pub fn routes(input: TokenStream) -> TokenStream {
-    routes::expand(input.into()).into()
+    contract_check::routes(input.into()).into()
 }
 
 /// Describes a type's wire shape and, when it is bound to a spec component, checks it.
@@ -40,17 +25,17 @@ pub fn routes(input: TokenStream) -> TokenStream {
 // only `Schema`.
 #[proc_macro_derive(Schema, attributes(schema, serde))]
 pub fn derive_schema(input: TokenStream) -> TokenStream {
-    derive_schema::expand(input.into()).into()
+    contract_check::derive_schema(input.into()).into()
 }
 
 /// Per-status responses of an operation. See `contract_runtime::Responses`.
 #[proc_macro_derive(Responses, attributes(response))]
 pub fn derive_responses(input: TokenStream) -> TokenStream {
-    derive_responses::expand(input.into()).into()
+    contract_check::derive_responses(input.into()).into()
 }
 
 /// The spec, embedded for `ContractLayer`. See `contract_runtime::spec`.
 #[proc_macro]
 pub fn spec(input: TokenStream) -> TokenStream {
-    routes::expand_spec(input.into()).into()
+    contract_check::spec(input.into()).into()
 }

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
+use contract_check::rust::{is_nullable as nullable, snake_case};
 use contract_spec::{Loc, Lookup, Spec};
 use serde_json::Value;
 
@@ -17,14 +18,6 @@ pub struct Types {
     /// Component name -> Rust type name and where the component's schema is.
     names: BTreeMap<String, (String, Loc)>,
 }
-
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
-    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
-    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self",
-    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield", "abstract", "become",
-];
 
 fn is_plain_object(schema: &Value) -> bool {
     let Some(Value::Object(props)) = schema.get("properties") else {
@@ -83,40 +76,14 @@ fn type_name(component: &str, taken: &mut HashSet<String>) -> String {
     name
 }
 
+/// A field for `property`, named as the macros' messages name it and kept apart from the
+/// type's other fields.
 fn field_name(property: &str, taken: &mut HashSet<String>) -> String {
-    let mut out = String::new();
-    for (i, c) in property.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let mut out = out.trim_matches('_').to_string();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out = format!("f_{out}");
-    }
-    if KEYWORDS.contains(&out.as_str()) {
-        out.push('_');
-    }
+    let mut out = snake_case(property);
     while !taken.insert(out.clone()) {
         out.push('_');
     }
     out
-}
-
-fn nullable(schema: &Value) -> bool {
-    contract_spec::nullable_member(schema)
-        || schema.get("nullable").and_then(Value::as_bool) == Some(true)
-        || match schema.get("type") {
-            Some(Value::Array(ts)) => ts.iter().any(|t| t == "null"),
-            _ => false,
-        }
 }
 
 impl Types {

@@ -1,13 +1,12 @@
-//! The spec's lint problems (`contract_spec::lint`), reported by `routes!` and `spec!` (once
-//! per router, never per handler) as the crate's Cargo.toml says: compiler warnings by default
-//! (`[package.metadata.contract] lint = "warn"`), errors with `"deny"`, nothing with `"allow"`.
-//! A warning is a use of a deprecated const whose note is the problem: the one way a proc
-//! macro can warn on stable Rust.
-
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote_spanned};
+//! The spec's lint problems (`contract_spec::lint`), reported by `routes!` and `spec!` (once per
+//! router, never per handler) as the crate's Cargo.toml says: compiler warnings by default
+//! (`[package.metadata.contract] lint = "warn"`), errors with `"deny"`, nothing with `"allow"`. A
+//! warning is a use of a deprecated const whose note is the problem: the one way a proc macro can
+//! warn on stable Rust.
 
 use contract_spec::{LintLevel, Spec};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote_spanned};
 
 /// The spec's lint problems, rendered (message, place, help).
 pub fn messages(spec: &Spec) -> Vec<String> {

@@ -1,13 +1,15 @@
-//! The load stage shared by every macro: find the spec, load it through the process cache, and
-//! make cargo re-run the macro when any of its files changes.
+//! The load stage shared by every macro: find the spec, load it through the process cache, and make
+//! cargo re-run the macro when any of its files changes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use contract_spec::{Loc, Operation, Recorded, Spec, SpecError};
+use contract_spec::{Operation, Spec, SpecError};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+
+use crate::expect::ExpectationMemo;
 
 /// A spec ready for checking, plus the tokens that track its files.
 pub struct Loaded {
@@ -245,20 +247,6 @@ fn is_watched(file: &Path, canonical: bool, watched: &[PathBuf]) -> bool {
 }
 
 type SpecCell = Arc<Result<Spec, SpecError>>;
-
-/// A whole schema's encoded expectation, and what its expansion read of the spec.
-pub type MemoizedSchema = (Arc<[u8]>, Arc<[Recorded]>);
-
-/// Encoded expectations shared by the invocations of a process.
-#[derive(Default)]
-pub struct ExpectationMemo {
-    /// Whole schemas, by place.
-    pub by_place: Mutex<HashMap<Loc, MemoizedSchema>>,
-    /// Components expanded with their structure (an alternative of a `oneOf`/`anyOf`), by name
-    /// and the depth they were expanded at: Stripe's expandable fields name the same few
-    /// components hundreds of times.
-    pub structures: Mutex<HashMap<(String, usize), crate::expect::Memoized>>,
-}
 
 /// What the macros derive from one loaded spec and reuse across invocations: specs split over
 /// files repeat the same response and error schemas on every operation.

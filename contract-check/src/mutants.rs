@@ -1,15 +1,14 @@
-//! Mutated specs: every way a spec can be malformed must end in an error with a location,
-//! never a panic, a hang or unbounded memory. A deterministic mutator takes real documents of
-//! the corpus (`../shared/specs`) and deletes, duplicates, retypes and swaps nodes, points
-//! `$ref`s nowhere, at themselves and in cycles (also across files), nests deeply, grows enums
-//! and property lists, truncates files, breaks their UTF-8, adds byte-order marks and YAML
-//! anchors and aliases (alias bombs included). Each mutant goes through what the macros do with
-//! a spec: load, resolve every operation by id and by route, expand every operation's
-//! parameters, bodies and responses and every component, write the handler sketches, and build
-//! the run-time bundle.
+//! Mutated specs: every way a spec can be malformed must end in an error with a location, never a
+//! panic, a hang or unbounded memory. A deterministic mutator takes real documents of the corpus
+//! (`../shared/specs`) and deletes, duplicates, retypes and swaps nodes, points `$ref`s nowhere, at
+//! themselves and in cycles (also across files), nests deeply, grows enums and property lists,
+//! truncates files, breaks their UTF-8, adds byte-order marks and YAML anchors and aliases (alias
+//! bombs included). Each mutant goes through what the macros do with a spec: load, resolve every
+//! operation by id and by route, expand every operation's parameters, bodies and responses and
+//! every component, write the handler sketches, and build the run-time bundle.
 //!
-//! `cargo test` runs a fixed sample (`MUTANTS`, 1,000 by default); `bench/mutants.sh` runs
-//! 20,000 in a release build.
+//! `cargo test` runs a fixed sample (`MUTANTS`, 1,000 by default); `bench/mutants.sh` runs 20,000
+//! in a release build.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -19,7 +18,7 @@ use contract_spec::{Lookup, Selector, Spec};
 use serde_json::{Map, Value, json};
 
 use crate::expect::Expecter;
-use crate::signature;
+use crate::rust;
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
@@ -314,7 +313,7 @@ fn exercise(root: &Path, base: &Path) -> Result<bool, String> {
         for p in &op.parameters {
             if let Some(schema) = &p.schema {
                 expecter.expect(schema);
-                signature::rust_type(&spec, schema);
+                rust::rust_type(&spec, schema);
             }
         }
         for at in op.request_body.iter().chain(&op.responses) {
@@ -327,14 +326,14 @@ fn exercise(root: &Path, base: &Path) -> Result<bool, String> {
                             for m in media.keys() {
                                 let schema = base.child(m).child("schema");
                                 expecter.expect(&schema);
-                                signature::describe_schema(&spec, &schema);
+                                rust::describe_schema(&spec, &schema);
                             }
                         }
                     }
                 }
             }
         }
-        signature::handler_sketch(&spec, op);
+        rust::handler_sketch(&spec, op);
         for problem in &op.problems {
             let _ = problem.to_string();
         }

@@ -1,17 +1,17 @@
 //! R4 at compile time: `TypedHeader<T>` (axum-extra) extractors against the operation's header
-//! parameters. A typed header of the `headers` crate names its header by its type, so the
-//! check is syntactic; a type of the application's own is not looked into (its header name is
-//! in an impl the macro cannot see), and `HeaderMap` stays accepted unchecked.
+//! parameters. A typed header of the `headers` crate names its header by its type, so the check is
+//! syntactic; a type of the application's own is not looked into (its header name is in an impl the
+//! macro cannot see), and `HeaderMap` stays accepted unchecked.
 
 use contract_spec::{Operation, ParamIn, Spec};
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, Errors};
-use crate::signature::extractor_arg;
+use crate::parse::types::extractor_arg;
 
 /// The typed headers of the `headers` crate, by type name; `true` where the value is an
 /// integer. The header's name is the type's name in kebab case (`ETag` aside).
-const KNOWN: &[(&str, bool)] = &[
+pub(crate) const KNOWN: &[(&str, bool)] = &[
     ("AcceptRanges", false),
     ("AccessControlAllowCredentials", false),
     ("AccessControlAllowHeaders", false),
@@ -68,7 +68,7 @@ const KNOWN: &[(&str, bool)] = &[
 /// Headers a spec does not declare as parameters: `Accept`, `Content-Type` and `Authorization`
 /// (OpenAPI ignores such parameters; security schemes and media types describe them), and the
 /// ones the transport sets.
-const NOT_PARAMETERS: &[&str] = &[
+pub(crate) const NOT_PARAMETERS: &[&str] = &[
     "accept",
     "content-type",
     "authorization",
@@ -84,7 +84,7 @@ const NOT_PARAMETERS: &[&str] = &[
 ];
 
 /// The header a `headers` crate type reads, and whether its value is an integer.
-pub fn header_of(type_name: &str) -> Option<(String, bool)> {
+pub(crate) fn header_of(type_name: &str) -> Option<(String, bool)> {
     let (_, integer) = KNOWN.iter().find(|(name, _)| *name == type_name)?;
     if type_name == "ETag" {
         return Some(("etag".into(), false));
@@ -100,7 +100,7 @@ pub fn header_of(type_name: &str) -> Option<(String, bool)> {
 }
 
 /// Checks each `TypedHeader<T>` / `Option<TypedHeader<T>>` argument of `inputs`.
-pub fn check<'a>(
+pub(crate) fn check<'a>(
     spec: &Spec,
     op: &Operation,
     inputs: impl Iterator<Item = &'a syn::FnArg>,

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diag::Errors;
-use crate::signature::extractor_arg;
+use crate::parse::types::extractor_arg;
 
 pub fn expand(input: TokenStream) -> TokenStream {
     let input: syn::DeriveInput = match syn::parse2(input) {

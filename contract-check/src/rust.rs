@@ -1,55 +1,9 @@
-//! Reading extractor types out of a handler signature, and writing the signature the spec
-//! expects, for messages that can be fixed in one step.
+//! The spec's types as Rust: the type a schema maps to, whether it admits `null` (an `Option`),
+//! names as fields, and the handler signature an operation expects, for messages that can be
+//! fixed in one step and for code written against a spec.
 
 use contract_spec::{Operation, ParamIn, Spec};
 use serde_json::Value;
-
-/// `T` when `ty` is `Name<T>` (any path prefix, e.g. `axum::extract::Path<T>`).
-pub fn extractor_arg<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
-    let syn::Type::Path(tp) = ty else { return None };
-    let last = tp.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
-}
-
-/// Types that extract exactly one path segment.
-pub fn is_scalar(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Reference(r) => is_scalar(&r.elem),
-        syn::Type::Path(tp) => tp.path.segments.last().is_some_and(|s| {
-            matches!(
-                s.ident.to_string().as_str(),
-                "i8" | "i16"
-                    | "i32"
-                    | "i64"
-                    | "i128"
-                    | "isize"
-                    | "u8"
-                    | "u16"
-                    | "u32"
-                    | "u64"
-                    | "u128"
-                    | "usize"
-                    | "f32"
-                    | "f64"
-                    | "bool"
-                    | "char"
-                    | "str"
-                    | "String"
-                    | "Uuid"
-            )
-        }),
-        _ => false,
-    }
-}
 
 /// `petId` → `pet_id`; anything that is not a valid identifier part becomes `_`.
 pub fn snake_case(name: &str) -> String {
@@ -76,6 +30,8 @@ pub fn snake_case(name: &str) -> String {
     match out.chars().next() {
         None => "value".into(),
         Some(c) if c.is_ascii_digit() => format!("_{out}"),
+        // Keywords that cannot be raw identifiers get a trailing `_` instead.
+        _ if ["self", "super", "crate"].contains(&out.as_str()) => format!("{out}_"),
         _ if syn::parse_str::<syn::Ident>(&out).is_err() => format!("r#{out}"),
         _ => out,
     }
@@ -88,9 +44,9 @@ pub fn rust_type(spec: &Spec, loc: &contract_spec::Loc) -> String {
 
 /// Nesting past which a type is written `serde_json::Value`: a schema may contain itself
 /// without a component between (`items: {$ref: '#/…'}` pointing back up).
-const MAX_TYPE_DEPTH: usize = 8;
+pub(crate) const MAX_TYPE_DEPTH: usize = 8;
 
-fn rust_type_at(spec: &Spec, loc: &contract_spec::Loc, depth: usize) -> String {
+pub(crate) fn rust_type_at(spec: &Spec, loc: &contract_spec::Loc, depth: usize) -> String {
     if depth > MAX_TYPE_DEPTH {
         return "serde_json::Value".into();
     }
@@ -196,7 +152,7 @@ pub fn describe_schema(spec: &Spec, loc: &contract_spec::Loc) -> String {
 }
 
 /// The Rust type a parameter schema maps to, as text.
-fn param_type(spec: &Spec, schema: Option<&contract_spec::Loc>) -> String {
+pub(crate) fn param_type(spec: &Spec, schema: Option<&contract_spec::Loc>) -> String {
     spec.rust_scalar(schema).to_string()
 }
 
@@ -247,6 +203,36 @@ pub fn handler_sketch(spec: &Spec, op: &Operation) -> String {
         op.selector(),
         args.join(", ")
     )
+}
+
+/// The JSON types a schema names (`type: T` or `type: [T, …]`).
+pub fn types(schema: &Value) -> Vec<&str> {
+    match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a schema admits `null`: 3.0's `nullable`, a `null` type, enum value or `oneOf`/`anyOf`
+/// alternative, or an `allOf` member that says so. Such a value is an `Option` in Rust.
+pub fn is_nullable(schema: &Value) -> bool {
+    schema
+        .get("nullable")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+        || types(schema).contains(&"null")
+        || schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.contains(&Value::Null))
+        || contract_spec::nullable_member(schema)
+        || ["oneOf", "anyOf"].iter().any(|k| {
+            schema
+                .get(*k)
+                .and_then(Value::as_array)
+                .is_some_and(|alts| alts.iter().any(|a| types(a) == ["null"]))
+        })
 }
 
 #[cfg(test)]
@@ -303,5 +289,7 @@ components:
         assert_eq!(snake_case("type"), "r#type");
         assert_eq!(snake_case("2fa"), "_2fa");
         assert_eq!(snake_case("X-Request-ID"), "x_request_id");
+        assert_eq!(snake_case("self"), "self_");
+        assert_eq!(snake_case("Self"), "self_");
     }
 }

@@ -5,7 +5,7 @@ use syn::spanned::Spanned;
 use crate::diag::Errors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RenameRule {
+pub(crate) enum RenameRule {
     Lower,
     Upper,
     Pascal,
@@ -17,7 +17,7 @@ pub enum RenameRule {
 }
 
 impl RenameRule {
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "lowercase" => Self::Lower,
             "UPPERCASE" => Self::Upper,
@@ -88,7 +88,7 @@ impl RenameRule {
 
 /// Container attributes (`#[serde(...)]` on the struct or enum).
 #[derive(Debug, Default)]
-pub struct Container {
+pub(crate) struct Container {
     pub rename_all: Option<RenameRule>,
     pub tag: Option<String>,
     pub content: Option<String>,
@@ -99,7 +99,7 @@ pub struct Container {
 
 /// Field or variant attributes.
 #[derive(Debug, Default)]
-pub struct Member {
+pub(crate) struct Member {
     pub rename: Option<String>,
     pub skip_ser: bool,
     pub skip_de: bool,
@@ -112,7 +112,7 @@ pub struct Member {
 }
 
 /// Reads `key = "value"` or `key(serialize = "value", …)` (taking the serialize side).
-fn string_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<String> {
+pub(crate) fn string_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<String> {
     if meta.input.peek(syn::Token![=]) {
         let lit: syn::LitStr = meta.value()?.parse()?;
         return Ok(lit.value());
@@ -129,7 +129,7 @@ fn string_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<String> {
 }
 
 /// Skips whatever follows a key we do not interpret (`= expr` or `( … )`).
-fn skip_rest(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+pub(crate) fn skip_rest(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
         let _: syn::Expr = meta.value()?.parse()?;
     } else if meta.input.peek(syn::token::Paren) {
@@ -138,7 +138,7 @@ fn skip_rest(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
     Ok(())
 }
 
-pub fn container(attrs: &[syn::Attribute], errors: &mut Errors) -> Container {
+pub(crate) fn container(attrs: &[syn::Attribute], errors: &mut Errors) -> Container {
     let mut c = Container::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let result = attr.parse_nested_meta(|meta| {
@@ -176,7 +176,7 @@ pub fn container(attrs: &[syn::Attribute], errors: &mut Errors) -> Container {
     c
 }
 
-pub fn member(attrs: &[syn::Attribute], errors: &mut Errors) -> Member {
+pub(crate) fn member(attrs: &[syn::Attribute], errors: &mut Errors) -> Member {
     let mut m = Member::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let result = attr.parse_nested_meta(|meta| {
@@ -219,7 +219,7 @@ pub fn member(attrs: &[syn::Attribute], errors: &mut Errors) -> Member {
 }
 
 /// The identifier as written, without `r#`.
-pub fn unraw(ident: &syn::Ident) -> String {
+pub(crate) fn unraw(ident: &syn::Ident) -> String {
     let s = ident.to_string();
     s.strip_prefix("r#").map(str::to_string).unwrap_or(s)
 }

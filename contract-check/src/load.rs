@@ -157,11 +157,11 @@ fn track<'a>(files: impl Iterator<Item = (&'a Path, bool)>) -> TokenStream {
         return TokenStream::new();
     }
     // Statements of a fn that is never called: rustc reads the files (and lists them in the
-    // dep-info) but does not const-evaluate them, which an item each did (measured: 6x less).
+    // dep-info) but does not const-evaluate them, as it would an item per file.
     // Through a local `macro_rules!`, so that each file costs one token across the proc-macro
-    // bridge rather than eight (DigitalOcean has 1,508). Handing rustc the whole text to
-    // parse in one call instead of a literal a path measured no cheaper: rustc's lexing of the
-    // text costs about what `proc_macro`'s escaping of each literal does.
+    // bridge rather than eight (DigitalOcean has 1,508). Literals rather than the whole text
+    // handed to rustc to parse in one call: rustc's lexing of that text costs what
+    // `proc_macro`'s escaping of each literal does.
     quote! {
         const _: () = {
             macro_rules! track {

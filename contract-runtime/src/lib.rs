@@ -47,7 +47,7 @@
 //! `include_bytes!` each file, which costs rustc about 18 instructions a byte on every build.
 //! A build script that has cargo watch the spec takes that over for the files under the paths
 //! it names (cargo re-runs the script, and then rebuilds the crate, when one changes):
-//! ```ignore
+//! ```
 //! // build.rs
 //! fn main() {
 //!     println!("cargo:rerun-if-changed=api"); // the spec's folder, or its one file

@@ -30,13 +30,22 @@ pub struct ResponseVariant {
 ///
 /// Derive it on an enum with one variant per status:
 ///
-/// ```ignore
+/// ```
+/// # use axum::Json;
+/// # use contract_runtime::{Responses, Schema};
+/// # #[derive(serde::Serialize, Schema)]
+/// # struct Pet { id: i64, name: String, tag: Option<String> }
+/// # #[derive(serde::Serialize, Schema)]
+/// # struct Problem { title: String, status: u16 }
 /// #[derive(Responses)]
 /// enum ShowPet {
 ///     #[response(status = 200)] Found(Json<Pet>),
 ///     #[response(status = 404)] Missing(Json<Problem>),
 ///     #[response(status = 204)] Gone,
 /// }
+///
+/// let response = axum::response::IntoResponse::into_response(ShowPet::Gone);
+/// assert_eq!(response.status(), 204);
 /// ```
 ///
 /// The derive also implements `axum::response::IntoResponse`, sending each variant with its

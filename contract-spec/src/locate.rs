@@ -6,6 +6,10 @@
 //! every later lookup from that index. JSON is walked exactly; YAML through its block structure
 //! (indentation). Inside flow collections the walk stops at the deepest node it found, which
 //! is on the right line or close above it.
+//!
+//! Written by hand because no YAML or JSON crate keeps positions for a pointer's lookup: once
+//! indexed, one `file:line:col` in Stripe's 4 MB spec costs 23 µs (BENCHMARKS.md, "Macro
+//! pipeline stages").
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};

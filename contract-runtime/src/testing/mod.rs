@@ -2,17 +2,53 @@
 //! spec's examples and from generated values, and report every response that breaks the
 //! contract. Also sends invalid requests and reports any that gets a 5xx.
 //!
-//! ```ignore
-//! #[tokio::test]
-//! async fn conforms_to_the_spec() {
-//!     contract_runtime::testing::Sweep::new(petstore::app(), contract_runtime::spec!())
-//!         .cases(20)
-//!         .path_value("petId", 1)
-//!         .setup(|app| async move { /* create the pet with id 1 */ })
-//!         .run()
-//!         .await
-//!         .assert_ok();
-//! }
+//! ```
+//! # mod petstore {
+//! #     use axum::{Json, extract::Path};
+//! #     use contract_runtime::{Responses, Schema, contract, routes};
+//! #     #[derive(serde::Serialize, Schema)]
+//! #     pub struct Pet { id: i64, name: String, tag: Option<String> }
+//! #     #[derive(serde::Deserialize, Schema)]
+//! #     pub struct NewPet {
+//! #         name: String,
+//! #         tag: Option<String>,
+//! #         #[serde(rename = "callbackUrl")]
+//! #         callback_url: Option<String>,
+//! #     }
+//! #     #[derive(serde::Serialize, Schema)]
+//! #     pub struct Problem { title: String, status: u16 }
+//! #     #[derive(Responses)]
+//! #     pub enum Created { #[response(status = 201)] Created(Json<Pet>) }
+//! #     #[derive(Responses)]
+//! #     pub enum ShowPet {
+//! #         #[response(status = 200)] Found(Json<Pet>),
+//! #         #[response(status = 404)] Missing(Json<Problem>),
+//! #     }
+//! #     #[contract("listPets")]
+//! #     async fn list_pets() -> Json<Vec<Pet>> { Json(Vec::new()) }
+//! #     #[contract("createPet")]
+//! #     async fn create_pet(Json(new): Json<NewPet>) -> Created {
+//! #         Created::Created(Json(Pet { id: 1, name: new.name, tag: new.tag }))
+//! #     }
+//! #     #[contract("showPetById")]
+//! #     async fn show_pet(Path(id): Path<i64>) -> ShowPet {
+//! #         match id {
+//! #             1 => ShowPet::Found(Json(Pet { id, name: "Rex".into(), tag: None })),
+//! #             _ => ShowPet::Missing(Json(Problem { title: "No such pet".into(), status: 404 })),
+//! #         }
+//! #     }
+//! #     pub fn app() -> axum::Router { routes!(list_pets, create_pet, show_pet) }
+//! # }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! // In a `#[tokio::test]`:
+//! contract_runtime::testing::Sweep::new(petstore::app(), contract_runtime::spec!())
+//!     .cases(20)
+//!     .path_value("petId", 1)
+//!     .run()
+//!     .await
+//!     .assert_ok();
+//! # }
 //! ```
 
 use crate::validate::generate;

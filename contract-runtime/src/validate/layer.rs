@@ -24,12 +24,13 @@ use super::response::response_violations;
 /// `routes!` validates its handlers by itself (each against its own operation). For a router
 /// built by hand:
 ///
-/// ```ignore
+/// ```
 /// use contract_runtime::{ContractLayer, OnViolation};
+/// # async fn list_pets() -> axum::Json<Vec<serde_json::Value>> { axum::Json(Vec::new()) }
 ///
-/// let app = axum::Router::new()
+/// let app: axum::Router = axum::Router::new()
 ///     .route("/pets", axum::routing::get(list_pets))
-///     .layer(ContractLayer::new(contract_runtime::spec!()));
+///     .layer(ContractLayer::new(contract_runtime::spec!()).on_violation(OnViolation::Log));
 /// ```
 ///
 /// Request validation is on by default in every build ([`ContractLayer::validate_requests`]
@@ -91,8 +92,19 @@ impl ContractLayer {
     /// [`OnViolation::Respond`], logged, with rule `undeclared-endpoint`. Only a layer that
     /// sees the whole router can tell, so apply this one last:
     ///
-    /// ```ignore
-    /// let app = routes!(list_pets, show_pet)
+    /// ```
+    /// # use axum::{Json, extract::Path, routing::get};
+    /// # use contract_runtime::{ContractLayer, Schema, contract, routes, spec};
+    /// # #[derive(serde::Serialize, Schema)]
+    /// # struct Pet { id: i64, name: String, tag: Option<String> }
+    /// # #[contract("listPets")]
+    /// # async fn list_pets() -> Json<Vec<Pet>> { Json(Vec::new()) }
+    /// # #[contract("showPetById")]
+    /// # async fn show_pet(Path(id): Path<i64>) -> Json<Pet> {
+    /// #     Json(Pet { id, name: "Rex".into(), tag: None })
+    /// # }
+    /// # async fn metrics() -> &'static str { "up 1" }
+    /// let app: axum::Router = routes!(partial; list_pets, show_pet)
     ///     .route("/metrics", get(metrics))
     ///     .layer(ContractLayer::new(spec!()).allow_undeclared(&["/metrics"]));
     /// ```

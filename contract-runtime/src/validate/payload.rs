@@ -10,10 +10,17 @@ use super::contract::{Contract, SpecBundle, Violation};
 /// The payload of a webhook (by its name) or a callback (`operationId.callbackName`) of a spec:
 /// [`SpecBundle::webhook`], [`SpecBundle::callback`].
 ///
-/// ```ignore
-/// let order_events = contract_runtime::spec!().webhook("orderNotification");
-/// order_events.validate(&event)?; // debug builds; nothing is checked in release
-/// client.post(url).json(&event).send().await?;
+/// ```
+/// # #[derive(serde::Serialize, contract_runtime::Schema)]
+/// # struct Pet { id: i64, name: String, tag: Option<String> }
+/// let adopted = contract_runtime::spec!().callback("createPet.onAdopted");
+/// let pet = Pet { id: 1, name: "Rex".into(), tag: None };
+/// adopted.validate(&pet)?; // debug builds; nothing is checked in release
+/// // client.post(callback_url).json(&pet).send().await?;
+/// # if cfg!(debug_assertions) {
+/// #     assert!(adopted.validate(&serde_json::json!({ "id": "one" })).is_err());
+/// # }
+/// # Ok::<(), contract_runtime::PayloadError>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct Payload {

@@ -3,8 +3,8 @@
 //! compile error names the field and both types; `const` evaluation fails `cargo check`.
 //!
 //! Everything here runs in rustc's const evaluator, where each call and each library helper
-//! costs far more than at run time (measured: `<[u8]>::split_at` and `str::from_utf8` about
-//! 50 µs each). So the encoded spec side is read by index, strings are compared byte by byte
+//! costs far more than at run time (`<[u8]>::split_at` and `str::from_utf8` among them). So the
+//! encoded spec side is read by index, strings are compared byte by byte
 //! in place, and a check first runs with a [`Report`] of capacity 0, building its message only
 //! when something mismatched.
 
@@ -17,8 +17,8 @@ use contract_schema::hash::fnv1a;
 
 /// Where the payload of the node at `$p` in `$b` ends, at most `$limit`; the caller has checked
 /// that its header fits. A macro rather than a const fn: the hot paths read it inline, where a
-/// call costs the const evaluator as much as several statements (measured: 8% of a check);
-/// and it takes locals, since binding expressions again would cost copies (measured: 5%).
+/// call costs the const evaluator as much as several statements; and it takes locals, since
+/// binding expressions again would cost copies.
 macro_rules! payload_end {
     ($b:ident, $p:ident, $limit:ident) => {{
         let len = $b[$p + 1] as usize
@@ -477,7 +477,7 @@ pub use responses::*;
 // The checks the macros emit: each is the whole initializer of a `const _: () = …;` item.
 // `#[track_caller]` makes a failure point at the call, which the macros span over the
 // offending type. A call that names its type as a generic argument costs rustc less than the
-// same check written with `<T as Schema>::SHAPE` projections (measured: about 1.5x less), and
+// same check written with `<T as Schema>::SHAPE` projections, and
 // each check runs first with a capacity-0 report, writing its message only when it fails.
 
 /// Runs `$diff` counting only, and again writing the message when it found mismatches.

@@ -46,12 +46,10 @@
 //! Editing the spec, or a file it `$ref`s, re-runs the macros on the next build: they
 //! `include_bytes!` each file, which costs rustc about 18 instructions a byte on every build.
 //! A build script that has cargo watch the spec takes that over for the files under the paths
-//! it names (cargo re-runs the script, and then rebuilds the crate, when one changes):
+//! it names (cargo re-runs the script, and then rebuilds the crate, when one changes). In
+//! `build.rs`'s `main`:
 //! ```
-//! // build.rs
-//! fn main() {
-//!     println!("cargo:rerun-if-changed=api"); // the spec's folder, or its one file
-//! }
+//! println!("cargo:rerun-if-changed=api"); // the spec's folder, or its one file
 //! ```
 
 #![deny(missing_docs)]

@@ -6,20 +6,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::check::operation::Ctx;
-use crate::check::request::RequestTokens;
-use crate::check::request::check_body;
-use crate::check::request::check_path_types;
-use crate::check::request::check_query;
-use crate::check::request::path_types;
+use crate::check::request::{RequestTokens, check_body, check_path_types, check_query, path_types};
 use crate::check::response::check_return;
 use crate::diag::{Diagnostic, Errors};
 use crate::expect::Expecter;
-use crate::parse::types::extractor_arg;
-use crate::parse::types::last_ident;
-use crate::parse::types::nameable;
-use crate::parse::types::pattern_extractor;
-use crate::parse::types::tokens_text;
-use crate::parse::types::unwrap_option;
+use crate::parse::types::{
+    extractor_arg, last_ident, nameable, pattern_extractor, tokens_text, unwrap_option,
+};
 
 /// Extractors that read the request body.
 pub(crate) const BODY_EXTRACTORS: &[&str] = &[

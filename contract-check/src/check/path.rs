@@ -4,8 +4,7 @@ use contract_spec::{Operation, Spec};
 use quote::quote;
 
 use crate::diag::{Diagnostic, Errors};
-use crate::parse::handler::HandlerFn;
-use crate::parse::handler::tuple_binding_names;
+use crate::parse::handler::{HandlerFn, tuple_binding_names};
 use crate::rust;
 
 /// R2 without type information: the shape of `Path<…>` against the template. Returns whether

@@ -6,13 +6,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::check::operation::Ctx;
-use crate::check::operation::content;
+use crate::check::operation::{Ctx, content};
 use crate::diag::{Diagnostic, Errors, const_check};
 use crate::expect::{self};
-use crate::parse::types::extractor_arg;
-use crate::parse::types::nameable;
-use crate::parse::types::tokens_text;
+use crate::parse::types::{extractor_arg, nameable, tokens_text};
 use crate::rust;
 
 /// The parts of a `RequestTypes` a handler's signature gives.

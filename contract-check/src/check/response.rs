@@ -4,15 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::check::operation::Ctx;
-use crate::check::operation::HELP_BODY_LEN;
-use crate::check::operation::content;
+use crate::check::operation::{Ctx, HELP_BODY_LEN, content};
 use crate::diag::{Diagnostic, const_check};
 use crate::expect::{self};
-use crate::parse::types::extractor_arg;
-use crate::parse::types::last_ident;
-use crate::parse::types::nameable;
-use crate::parse::types::tokens_text;
+use crate::parse::types::{extractor_arg, last_ident, nameable, tokens_text};
 use crate::rust;
 
 /// Return types whose status and body are only known at run time.

@@ -2,19 +2,15 @@
 //! fields against properties, unit variants against enum values, tags against discriminators, and
 //! the whole shape where the macro cannot decide.
 
-use contract_spec::Spec;
-use contract_spec::{Loc, Lookup, Place};
+use contract_spec::{Loc, Lookup, Place, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diag::{Diagnostic, Errors};
 use crate::expect::{self, Expecter};
-use crate::load;
-use crate::parse::schema::FieldModel;
-use crate::parse::schema::SchemaOpts;
-use crate::parse::schema::is_option;
+use crate::parse::schema::{FieldModel, SchemaOpts, is_option};
 use crate::parse::serde_attr::{self, Container};
-use crate::rust;
+use crate::{load, rust};
 
 /// The payload `lit` names: a component where its schema is a reference to one (the type then
 /// binds to the component), else its inline schema, checked where the type is declared.

@@ -9,7 +9,6 @@ use syn::spanned::Spanned;
 use crate::diag::Errors;
 use crate::parse::handler::HandlerFn;
 
-/// The fn as written, its route metadata, the file tracking and the errors.
 /// The handler as written (`written`: its own tokens, handed back whole rather than rebuilt
 /// from `func` a token at a time across the proc-macro bridge), its marker type and checks.
 pub(crate) fn emit(

@@ -4,10 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use crate::diag::Errors;
-use crate::parse::schema::FieldModel;
-use crate::parse::schema::is_option;
-use crate::parse::schema::variant_wire;
-use crate::parse::schema::wire_fields;
+use crate::parse::schema::{FieldModel, is_option, variant_wire, wire_fields};
 use crate::parse::serde_attr::{self, Container};
 
 pub(crate) fn rt() -> TokenStream {

@@ -9,8 +9,7 @@ use crate::check::path::check_path;
 use crate::diag::Errors;
 use crate::emit::handler::emit;
 use crate::load;
-use crate::parse::handler::ContractArgs;
-use crate::parse::handler::HandlerFn;
+use crate::parse::handler::{ContractArgs, HandlerFn};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let func = match HandlerFn::parse(&item) {

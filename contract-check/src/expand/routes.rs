@@ -8,8 +8,7 @@ use crate::check::routes::Facts;
 use crate::diag::Errors;
 use crate::emit::routes::emit;
 use crate::load;
-use crate::parse::routes::RoutesInput;
-use crate::parse::routes::SpecInput;
+use crate::parse::routes::{RoutesInput, SpecInput};
 
 pub fn expand(input: TokenStream) -> TokenStream {
     let input: RoutesInput = match syn::parse2(input) {

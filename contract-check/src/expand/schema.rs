@@ -4,15 +4,9 @@
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-use crate::check::schema::TypeModel;
-use crate::check::schema::bind;
-use crate::check::schema::bind_payload;
+use crate::check::schema::{TypeModel, bind, bind_payload};
 use crate::diag::Errors;
-use crate::emit::schema::Inline;
-use crate::emit::schema::fields_impl;
-use crate::emit::schema::inline_shape;
-use crate::emit::schema::names_itself;
-use crate::emit::schema::rt;
+use crate::emit::schema::{Inline, fields_impl, inline_shape, names_itself, rt};
 use crate::load;
 use crate::parse::schema::schema_opts;
 use crate::parse::serde_attr::{self};

@@ -8,8 +8,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use contract_schema::encoding::{node, put_str, tag};
 use contract_schema::hash::fnv1a;

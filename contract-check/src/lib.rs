@@ -5,10 +5,22 @@
 //! Each entry point takes the macro's input and returns its output: the item unchanged with what
 //! the checks emit, or the item with `compile_error!`s spanned on the offending tokens.
 //!
-//! The modules follow the pipeline: [`parse`](parse) the Rust item, [`load`](load) the spec,
-//! [`check`](check) one against the other (with [`expect`](expect) encoding the spec side of the
-//! checks rustc finishes), [`emit`](emit) the expansion; [`expand`](expand) runs it for each macro,
-//! and [`rust`] writes spec types as Rust for messages.
+//! The modules follow the pipeline: `parse` reads the Rust item, `load` the spec, `check`
+//! compares one with the other (with `expect` encoding the spec side of the checks rustc
+//! finishes), `emit` writes the expansion, and `expand` runs the stages for each macro. The
+//! public [`rust`] module writes the spec's types as Rust, for messages and for generated code.
+//!
+//! ```
+//! // What `#[derive(Schema)]` expands to for a type no spec component names: its wire shape.
+//! let out = contract_check::derive_schema("struct Point { x: i32, y: i32 }".parse().unwrap());
+//! assert!(out.to_string().contains("Schema for Point"));
+//!
+//! // A malformed attribute is a `compile_error!` on its tokens, never a panic.
+//! let out = contract_check::contract("42".parse().unwrap(), "async fn f() {}".parse().unwrap());
+//! assert!(out.to_string().contains("compile_error"));
+//! ```
+
+#![deny(missing_docs)]
 
 mod check;
 mod diag;

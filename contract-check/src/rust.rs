@@ -1,11 +1,49 @@
 //! The spec's types as Rust: the type a schema maps to, whether it admits `null` (an `Option`),
 //! names as fields, and the handler signature an operation expects, for messages that can be
 //! fixed in one step and for code written against a spec.
+//!
+//! ```
+//! use contract_check::rust;
+//!
+//! let dir = std::env::temp_dir().join(format!("contract-check-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! let file = dir.join("openapi.yaml");
+//! std::fs::write(&file, r#"
+//! openapi: 3.0.3
+//! info: { title: Pets, version: "1" }
+//! paths:
+//!   /pets/{petId}:
+//!     get:
+//!       operationId: showPet
+//!       parameters:
+//!         - { name: petId, in: path, required: true, schema: { type: integer, format: int64 } }
+//!       responses:
+//!         "200":
+//!           description: The pet.
+//!           content:
+//!             application/json:
+//!               schema: { type: array, items: { type: string, nullable: true } }
+//! "#).unwrap();
+//! let spec = contract_spec::Spec::load(&file, &dir).unwrap();
+//! let op = &spec.operations[0];
+//! assert_eq!(rust::path_extractor(&spec, op), "Path(pet_id): Path<i64>");
+//! let body = op.loc.child("responses").child("200").child("content")
+//!     .child("application/json").child("schema");
+//! assert_eq!(rust::rust_type(&spec, &body), "Vec<Option<String>>");
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
 
 use contract_spec::{Operation, ParamIn, Spec};
 use serde_json::Value;
 
 /// `petId` → `pet_id`; anything that is not a valid identifier part becomes `_`.
+///
+/// ```
+/// use contract_check::rust::snake_case;
+/// assert_eq!(snake_case("petId"), "pet_id");
+/// assert_eq!(snake_case("X-Request-ID"), "x_request_id");
+/// assert_eq!(snake_case("type"), "r#type");
+/// ```
 pub fn snake_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     let mut prev_lower = false;
@@ -74,17 +112,15 @@ pub(crate) fn rust_type_at(spec: &Spec, loc: &contract_spec::Loc, depth: usize) 
         _ => false,
     };
     if is("array") {
-        return format!(
-            "Vec<{}>",
-            rust_type_at(spec, &loc.child("items"), depth + 1)
-        );
+        let items = element_type(spec, &loc.child("items"), depth + 1);
+        return format!("Vec<{items}>");
     }
     if schema.get("properties").is_none()
         && schema
             .get("additionalProperties")
             .is_some_and(Value::is_object)
     {
-        let values = rust_type_at(spec, &loc.child("additionalProperties"), depth + 1);
+        let values = element_type(spec, &loc.child("additionalProperties"), depth + 1);
         return format!("HashMap<String, {values}>");
     }
     let composite = ["oneOf", "anyOf", "allOf"]
@@ -94,6 +130,19 @@ pub(crate) fn rust_type_at(spec: &Spec, loc: &contract_spec::Loc, depth: usize) 
         return "serde_json::Value".into();
     }
     param_type(spec, Some(&loc))
+}
+
+/// An array item's or a map value's type: an `Option` where the schema admits `null`, since
+/// serde refuses a `null` into anything else.
+fn element_type(spec: &Spec, loc: &contract_spec::Loc, depth: usize) -> String {
+    let ty = rust_type_at(spec, loc, depth);
+    let admits_null = spec.doc.get(loc).is_some_and(is_nullable)
+        || spec.doc.deref(loc).is_ok_and(|(_, v)| is_nullable(v));
+    if admits_null && !ty.starts_with("Option<") && ty != "serde_json::Value" {
+        format!("Option<{ty}>")
+    } else {
+        ty
+    }
 }
 
 /// A schema as a help line names it: the Rust type it maps to, or, where that would be
@@ -206,6 +255,11 @@ pub fn handler_sketch(spec: &Spec, op: &Operation) -> String {
 }
 
 /// The JSON types a schema names (`type: T` or `type: [T, …]`).
+///
+/// ```
+/// let schema = serde_json::json!({ "type": ["string", "null"] });
+/// assert_eq!(contract_check::rust::types(&schema), ["string", "null"]);
+/// ```
 pub fn types(schema: &Value) -> Vec<&str> {
     match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
@@ -216,6 +270,14 @@ pub fn types(schema: &Value) -> Vec<&str> {
 
 /// Whether a schema admits `null`: 3.0's `nullable`, a `null` type, enum value or `oneOf`/`anyOf`
 /// alternative, or an `allOf` member that says so. Such a value is an `Option` in Rust.
+///
+/// ```
+/// use contract_check::rust::is_nullable;
+/// use serde_json::json;
+/// assert!(is_nullable(&json!({ "type": "string", "nullable": true })));
+/// assert!(is_nullable(&json!({ "oneOf": [{ "type": "null" }, { "$ref": "#/x" }] })));
+/// assert!(!is_nullable(&json!({ "type": "string" })));
+/// ```
 pub fn is_nullable(schema: &Value) -> bool {
     schema
         .get("nullable")

@@ -33,6 +33,22 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Number, Value};
 
+/// The keywords that only annotate a schema, changing no value it admits: a schema of these
+/// (and `x-` extensions) alone admits every value.
+pub const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "$comment",
+];
+
 /// One way a value breaks its schema.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Violation {

@@ -295,29 +295,18 @@ fn is_schema_position(key: Option<&str>, parent_key: Option<&str>) -> bool {
             || SCHEMA_LIST_KEYS.contains(&key))
 }
 
-/// Keys that only annotate a schema, changing no value it admits (3.0's `nullable` aside).
-const ANNOTATIONS: &[&str] = &[
-    "description",
-    "title",
-    "example",
-    "examples",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "default",
-    "externalDocs",
-    "$comment",
-    "xml",
-    "nullable",
-];
+/// Whether a key only annotates a schema, changing no value it admits: JSON Schema's
+/// annotations, extensions, and (here) 3.0's `nullable`, which callers look at apart.
+fn annotates(key: &str) -> bool {
+    key == "nullable" || key.starts_with("x-") || contract_schema::ANNOTATIONS.contains(&key)
+}
 
 /// Whether `schema` only annotates: every key is an annotation (`description`, `nullable`…)
 /// or an extension.
 pub fn annotation_only(schema: &Value) -> bool {
-    schema.as_object().is_some_and(|map| {
-        map.keys()
-            .all(|k| k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str()))
-    })
+    schema
+        .as_object()
+        .is_some_and(|map| map.keys().all(|k| annotates(k)))
 }
 
 /// For `allOf: [X, …]` whose other members only annotate (`[{$ref: User}, {nullable: true}]`,
@@ -326,9 +315,7 @@ pub fn annotation_only(schema: &Value) -> bool {
 pub fn single_member(schema: &Value) -> Option<usize> {
     let map = schema.as_object()?;
     let members = map.get("allOf")?.as_array()?;
-    let own_keys_annotate = map
-        .keys()
-        .all(|k| k == "allOf" || k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str()));
+    let own_keys_annotate = map.keys().all(|k| k == "allOf" || annotates(k));
     if !own_keys_annotate {
         return None;
     }
@@ -363,18 +350,18 @@ fn alias_ref(schema: &Value) -> Option<(&str, Option<usize>)> {
         return None;
     }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let rest_annotates = schema.as_object().is_some_and(|m| {
-            m.keys()
-                .all(|k| k == "$ref" || k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str()))
-        });
+        let rest_annotates = schema
+            .as_object()
+            .is_some_and(|m| m.keys().all(|k| k == "$ref" || annotates(k)));
         return rest_annotates.then_some((reference, None));
     }
     let i = single_member(schema)?;
     let member = schema.get("allOf")?.get(i)?;
     let reference = member.get("$ref")?.as_str()?;
     let member_annotates = member.as_object().is_some_and(|m| {
-        m.keys()
-            .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()))
+        m.keys().all(|k| {
+            k == "$ref" || k == "nullable" || contract_schema::ANNOTATIONS.contains(&k.as_str())
+        })
     });
     member_annotates.then_some((reference, Some(i)))
 }

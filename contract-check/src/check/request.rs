@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::check::operation::{Ctx, content};
 use crate::diag::{Diagnostic, Errors, const_check};
-use crate::expect::{self};
+use crate::expect;
 use crate::parse::types::{extractor_arg, nameable, tokens_text};
 use crate::rust;
 

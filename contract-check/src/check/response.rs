@@ -1,12 +1,13 @@
 //! The response side of a handler's type checks: the return type against the declared responses.
 
+use contract_schema::shortened;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
 use crate::check::operation::{Ctx, HELP_BODY_LEN, content};
 use crate::diag::{Diagnostic, const_check};
-use crate::expect::{self};
+use crate::expect;
 use crate::parse::types::{extractor_arg, last_ident, nameable, tokens_text};
 use crate::rust;
 
@@ -45,11 +46,11 @@ pub(crate) fn spec_responses(ctx: &Ctx<'_>) -> TokenStream {
             let help = match &json {
                 Some(Some(schema)) => {
                     let body = rust::describe_schema(ctx.spec, schema);
-                    format!("a JSON body: {}", cut(&body, HELP_BODY_LEN))
+                    format!("a JSON body: {}", shortened(body, HELP_BODY_LEN))
                 }
                 Some(None) => "a JSON body (any value)".to_string(),
                 None if media.is_empty() => "no body".to_string(),
-                None => cut(&media_text, HELP_BODY_LEN),
+                None => shortened(media_text.clone(), HELP_BODY_LEN),
             };
             contract_schema::encoding::put_str(&mut code, key);
             contract_schema::encoding::put_str(&mut code, &media_text);
@@ -69,18 +70,6 @@ pub(crate) fn spec_responses(ctx: &Ctx<'_>) -> TokenStream {
     }
     let lit = syn::LitByteStr::new(&code, proc_macro2::Span::call_site());
     quote!(::contract_runtime::__private::SpecResponses::new(#lit))
-}
-
-/// `text`, cut at a character boundary with `…` past `max` bytes.
-pub(crate) fn cut(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
 }
 
 /// Whether some response of the operation has JSON content.

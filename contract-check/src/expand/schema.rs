@@ -9,7 +9,7 @@ use crate::diag::Errors;
 use crate::emit::schema::{Inline, fields_impl, inline_shape, names_itself, rt};
 use crate::load;
 use crate::parse::schema::schema_opts;
-use crate::parse::serde_attr::{self};
+use crate::parse::serde_attr;
 
 pub fn expand(input: TokenStream) -> TokenStream {
     let input: syn::DeriveInput = match syn::parse2(input) {

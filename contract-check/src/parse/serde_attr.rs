@@ -138,8 +138,14 @@ pub(crate) fn skip_rest(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()
     Ok(())
 }
 
-pub(crate) fn container(attrs: &[syn::Attribute], errors: &mut Errors) -> Container {
-    let mut c = Container::default();
+/// Runs `read` on each `key …` of the `#[serde(…)]` attributes in `attrs`, with the key as
+/// written (empty for a path that is not an identifier); each malformed attribute goes to
+/// `report`.
+fn each_serde_key(
+    attrs: &[syn::Attribute],
+    mut read: impl FnMut(&str, &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()>,
+    mut report: impl FnMut(&syn::Attribute, syn::Error),
+) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let result = attr.parse_nested_meta(|meta| {
             let key = meta
@@ -147,9 +153,22 @@ pub(crate) fn container(attrs: &[syn::Attribute], errors: &mut Errors) -> Contai
                 .get_ident()
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            match key.as_str() {
+            read(&key, &meta)
+        });
+        if let Err(e) = result {
+            report(attr, e);
+        }
+    }
+}
+
+pub(crate) fn container(attrs: &[syn::Attribute], errors: &mut Errors) -> Container {
+    let mut c = Container::default();
+    each_serde_key(
+        attrs,
+        |key, meta| {
+            match key {
                 "rename_all" => {
-                    let rule = string_value(&meta)?;
+                    let rule = string_value(meta)?;
                     c.rename_all = Some(
                         RenameRule::parse(&rule)
                             .ok_or_else(|| meta.error(format!(
@@ -157,36 +176,30 @@ pub(crate) fn container(attrs: &[syn::Attribute], errors: &mut Errors) -> Contai
                     )))?,
                     );
                 }
-                "tag" => c.tag = Some(string_value(&meta)?),
-                "content" => c.content = Some(string_value(&meta)?),
+                "tag" => c.tag = Some(string_value(meta)?),
+                "content" => c.content = Some(string_value(meta)?),
                 "untagged" => c.untagged = true,
                 "transparent" => c.transparent = true,
                 "default" => {
                     c.default = true;
-                    skip_rest(&meta)?;
+                    skip_rest(meta)?;
                 }
-                _ => skip_rest(&meta)?,
+                _ => skip_rest(meta)?,
             }
             Ok(())
-        });
-        if let Err(e) = result {
-            errors.push(e);
-        }
-    }
+        },
+        |_, e| errors.push(e),
+    );
     c
 }
 
 pub(crate) fn member(attrs: &[syn::Attribute], errors: &mut Errors) -> Member {
     let mut m = Member::default();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let result = attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            match key.as_str() {
-                "rename" => m.rename = Some(string_value(&meta)?),
+    each_serde_key(
+        attrs,
+        |key, meta| {
+            match key {
+                "rename" => m.rename = Some(string_value(meta)?),
                 "skip" => {
                     m.skip_ser = true;
                     m.skip_de = true;
@@ -195,26 +208,24 @@ pub(crate) fn member(attrs: &[syn::Attribute], errors: &mut Errors) -> Member {
                 "skip_deserializing" => m.skip_de = true,
                 "default" => {
                     m.default = true;
-                    skip_rest(&meta)?;
+                    skip_rest(meta)?;
                 }
                 "flatten" => m.flatten = true,
                 "skip_serializing_if" => {
                     m.skip_serializing_if = true;
-                    skip_rest(&meta)?;
+                    skip_rest(meta)?;
                 }
                 "with" | "serialize_with" | "deserialize_with" => {
                     m.custom = true;
-                    skip_rest(&meta)?;
+                    skip_rest(meta)?;
                 }
                 "other" => m.other = true,
-                _ => skip_rest(&meta)?,
+                _ => skip_rest(meta)?,
             }
             Ok(())
-        });
-        if let Err(e) = result {
-            errors.push(syn::Error::new(attr.span(), e));
-        }
-    }
+        },
+        |attr, e| errors.push(syn::Error::new(attr.span(), e)),
+    );
     m
 }
 

@@ -32,22 +32,9 @@ impl Rng {
 
 /// Whether a schema only describes (title, description, examples, …) and constrains nothing.
 fn annotates_only(schema: &Value) -> bool {
-    const ANNOTATIONS: &[&str] = &[
-        "title",
-        "description",
-        "example",
-        "examples",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "default",
-        "$comment",
-        "externalDocs",
-        "xml",
-    ];
     schema.as_object().is_some_and(|map| {
         map.keys()
-            .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+            .all(|k| contract_schema::ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
     })
 }
 

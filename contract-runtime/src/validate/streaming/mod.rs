@@ -90,22 +90,12 @@ struct Checked {
     max_properties: u64,
 }
 
-/// Keywords that never change whether a value is valid.
-const ANNOTATIONS: &[&str] = &[
-    "title",
-    "description",
-    "example",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "xml",
-    "externalDocs",
-    "$comment",
-    "contentMediaType",
-    "contentEncoding",
-];
+/// Keywords that constrain no value the walker reads: JSON Schema's annotations, and the
+/// content keywords (2020-12 makes them annotations too).
+fn annotates(key: &str) -> bool {
+    contract_schema::ANNOTATIONS.contains(&key)
+        || matches!(key, "contentMediaType" | "contentEncoding")
+}
 
 /// Keywords that apply to arrays only, and to objects only.
 const ARRAY_KEYWORDS: &[&str] = &[
@@ -256,7 +246,7 @@ impl<'a> Builder<'a> {
             _ => return self.delegate(schema),
         };
         let understood = |key: &str| {
-            ANNOTATIONS.contains(&key)
+            annotates(key)
                 || SCALAR_KEYWORDS.contains(&key)
                 || key.starts_with("x-")
                 || matches!(
@@ -282,16 +272,12 @@ impl<'a> Builder<'a> {
         // is that member.
         if let Some(Value::Array(members)) = map.get("allOf")
             && let [member] = members.as_slice()
-            && map
-                .keys()
-                .all(|k| k == "allOf" || ANNOTATIONS.contains(&k.as_str()))
+            && map.keys().all(|k| k == "allOf" || annotates(k))
         {
             return self.build(member);
         }
         if let Some(target) = map.get("$ref") {
-            let alone = map
-                .keys()
-                .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()));
+            let alone = map.keys().all(|k| k == "$ref" || annotates(k));
             return match target.as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
                 Some(key) if alone => self.reference(key, schema),
                 _ => self.delegate(schema),
